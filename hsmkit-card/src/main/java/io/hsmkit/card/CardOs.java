@@ -1,0 +1,177 @@
+package io.hsmkit.card;
+
+import io.hsmkit.apdu.CommandApdu;
+import io.hsmkit.apdu.MalformedApduException;
+import io.hsmkit.apdu.ResponseApdu;
+import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.apdu.TlvException;
+import io.hsmkit.card.crypto.CardCrypto;
+import io.hsmkit.card.cvc.Cvc;
+import io.hsmkit.card.cvc.DeviceIdentity;
+import io.hsmkit.card.dispatch.CommandContext;
+import io.hsmkit.card.dispatch.CommandHandler;
+import io.hsmkit.card.dispatch.CommandTable;
+import io.hsmkit.card.dispatch.Response;
+import io.hsmkit.card.dispatch.SecurityStatus;
+import io.hsmkit.card.dispatch.SwException;
+import io.hsmkit.card.state.CardState;
+import io.hsmkit.card.state.FileStateStore;
+import io.hsmkit.card.state.MemoryStateStore;
+import io.hsmkit.card.state.StateException;
+import io.hsmkit.card.state.StateStore;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * A SmartCard-HSM card: power, ATR, and the processing of one command APDU at a time.
+ *
+ * <p>Each APDU runs against a private working copy of the state that is committed atomically when
+ * the handler succeeds; an error status word, a malformed APDU or an unexpected exception leaves
+ * the state as it was. No exception ever leaves {@link #process}: every input gets a status word.
+ * Instances share nothing, so many cards can live in one JVM.
+ */
+public final class CardOs implements AutoCloseable {
+  /** The Nitrokey HSM 2 (SmartCard-HSM 4K) ATR, announcing T=1 (sc-hsm-protocol.md §1.1). */
+  public static final String ATR_HEX = "3BDE18FF8191FE1FC38031815448534D31738021408107" + "1C";
+
+  private static final byte[] ATR = HexFormat.of().parseHex(ATR_HEX);
+  private static final System.Logger LOG = System.getLogger(CardOs.class.getName());
+
+  private final StateStore store;
+  private final CardCrypto crypto;
+  private final CardEnvironment env;
+  private final CommandTable table;
+  private final SecurityStatus security = new SecurityStatus();
+  private final String deviceChr;
+  private boolean powered;
+
+  public CardOs(StateStore store, CardEnvironment env) {
+    this.store = store;
+    this.env = env;
+    this.crypto = new CardCrypto(env.random());
+    this.table = SmartCardHsmCommands.table();
+    byte[] devAut = store.current().file(0x2F02);
+    try {
+      this.deviceChr = Cvc.chrOf(devAut);
+    } catch (TlvException | NullPointerException e) {
+      throw new IllegalStateException("card state has no valid EF.C_DevAut (2F02)", e);
+    }
+  }
+
+  /**
+   * Opens the card whose state is in {@code dir}, making a factory-new card there if there is
+   * none (not initialized; the first INITIALIZE sets the SO-PIN).
+   */
+  public static CardOs open(Path dir, CardEnvironment env) throws StateException {
+    CardCrypto crypto = new CardCrypto(env.random());
+    FileStateStore store =
+        FileStateStore.open(dir, () -> factoryNewState(crypto, LocalDate.now(env.clock())));
+    try {
+      return new CardOs(store, env);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** A factory-new card that lives in memory only. */
+  public static CardOs inMemory(CardEnvironment env) {
+    CardState s = factoryNewState(new CardCrypto(env.random()), LocalDate.now(env.clock()));
+    return new CardOs(new MemoryStateStore(s), env);
+  }
+
+  /** A new card identity with nothing else: the state of a card fresh from the factory. */
+  public static CardState factoryNewState(CardCrypto crypto, LocalDate today) {
+    DeviceIdentity id = DeviceIdentity.create(crypto, today);
+    return CardState.factoryNew(id.deviceKey(), id.devAut());
+  }
+
+  public byte[] atr() {
+    return ATR.clone();
+  }
+
+  /** Power on (vpcd {@code 01}): volatile state starts clean. */
+  public synchronized void powerOn() {
+    powered = true;
+    security.clear();
+  }
+
+  /** Power off (vpcd {@code 00}): the login and the current EF are lost. */
+  public synchronized void powerOff() {
+    powered = false;
+    security.clear();
+  }
+
+  /** Warm reset (vpcd {@code 02}). */
+  public synchronized void reset() {
+    powered = true;
+    security.clear();
+  }
+
+  public synchronized boolean isPowered() {
+    return powered;
+  }
+
+  /** The device certificate holder reference; OpenSC's serial number is its first part. */
+  public String deviceChr() {
+    return deviceChr;
+  }
+
+  /** The committed state (read only), for tools and tests. */
+  public synchronized CardState state() {
+    return store.current();
+  }
+
+  /**
+   * Processes one command APDU and returns the response APDU. A card that was powered off is
+   * powered on implicitly, as a reader does before it sends anything.
+   */
+  public synchronized byte[] process(byte[] command) {
+    if (!powered) {
+      powerOn();
+    }
+    return processParsed(command).toBytes();
+  }
+
+  private ResponseApdu processParsed(byte[] bytes) {
+    CommandApdu apdu;
+    try {
+      apdu = CommandApdu.parse(bytes);
+    } catch (MalformedApduException e) {
+      return new ResponseApdu(StatusWord.WRONG_LENGTH);
+    }
+    if (apdu.cla() != 0x00 && apdu.cla() != 0x80) {
+      return new ResponseApdu(StatusWord.CLA_NOT_SUPPORTED);
+    }
+    Optional<CommandHandler> handler = table.lookup(apdu.ins());
+    if (handler.isEmpty()) {
+      return new ResponseApdu(StatusWord.INS_NOT_SUPPORTED);
+    }
+    CommandContext ctx =
+        new CommandContext(store, security, crypto, env.clock(), deviceChr);
+    try {
+      Response r = handler.get().handle(ctx, apdu);
+      if (ctx.dirty()) {
+        store.commit(ctx.working());
+      }
+      return new ResponseApdu(r.data(), r.sw());
+    } catch (SwException e) {
+      return new ResponseApdu(e.sw());
+    } catch (StateException e) {
+      LOG.log(Level.ERROR, "card state could not be written: {0}", e.getMessage());
+      return new ResponseApdu(StatusWord.of(0x65, 0x81));
+    } catch (RuntimeException e) {
+      // A handler bug must not take the card down or leak anything: answer 6F00, keep the state.
+      LOG.log(Level.ERROR, "INS {0} failed: {1}", String.format("%02X", apdu.ins()), e.toString());
+      return new ResponseApdu(StatusWord.UNKNOWN_ERROR);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    store.close();
+  }
+}

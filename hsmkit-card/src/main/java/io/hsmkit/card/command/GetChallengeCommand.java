@@ -1,0 +1,24 @@
+package io.hsmkit.card.command;
+
+import io.hsmkit.apdu.CommandApdu;
+import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.card.dispatch.CommandContext;
+import io.hsmkit.card.dispatch.CommandHandler;
+import io.hsmkit.card.dispatch.Response;
+import io.hsmkit.card.dispatch.SwException;
+
+/** GET CHALLENGE (84), sc-hsm-protocol.md §2.16: exactly Ne random bytes, at most 1024. */
+public final class GetChallengeCommand implements CommandHandler {
+  static final int MAX = 1024;
+
+  @Override
+  public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {
+    if (apdu.p1p2() != 0) {
+      throw new SwException(StatusWord.INCORRECT_P1P2);
+    }
+    if (apdu.ne() < 1 || apdu.ne() > MAX || apdu.hasData()) {
+      throw new SwException(StatusWord.WRONG_LENGTH);
+    }
+    return Response.ok(ctx.crypto().randomBytes(apdu.ne()));
+  }
+}

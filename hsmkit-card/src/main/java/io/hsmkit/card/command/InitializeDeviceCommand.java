@@ -1,0 +1,129 @@
+package io.hsmkit.card.command;
+
+import io.hsmkit.apdu.CommandApdu;
+import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.apdu.Tlv;
+import io.hsmkit.apdu.TlvException;
+import io.hsmkit.card.dispatch.CommandContext;
+import io.hsmkit.card.dispatch.CommandHandler;
+import io.hsmkit.card.dispatch.Response;
+import io.hsmkit.card.dispatch.SwException;
+import io.hsmkit.card.state.CardState;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * INITIALIZE DEVICE (80 50), sc-hsm-protocol.md §2.10.
+ *
+ * <ol>
+ *   <li>Parse and check every TLV before anything is touched: a malformed request costs no SO-PIN
+ *       try.
+ *   <li>First initialization: the SO-PIN in tag 82 becomes the SO-PIN. Re-initialization: tag 82
+ *       must match the current SO-PIN (a try is spent first; a blocked SO-PIN can never
+ *       re-initialize).
+ *   <li>Wipe every key but the device key and every EF but 2F02; set options, user PIN, retry
+ *       counter and the DKEK configuration (tag 92 absent = none, 0 = random, n = n shares).
+ * </ol>
+ */
+public final class InitializeDeviceCommand implements CommandHandler {
+  static final int DEFAULT_RETRIES = 3;
+  static final int OPTION_TRANSPORT_PIN = 0x0002;
+
+  @Override
+  public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {
+    if (apdu.p1p2() != 0) {
+      throw new SwException(StatusWord.INCORRECT_P1P2);
+    }
+    byte[] data = apdu.data();
+    List<Tlv> tlvs;
+    try {
+      tlvs = Tlv.parseAll(data);
+    } catch (TlvException e) {
+      throw new SwException(StatusWord.WRONG_DATA);
+    } finally {
+      Arrays.fill(data, (byte) 0);
+    }
+    Set<Integer> seen = new HashSet<>();
+    for (Tlv t : tlvs) {
+      if (!seen.add(t.tag())) {
+        throw new SwException(StatusWord.WRONG_DATA);
+      }
+      switch (t.tag()) {
+        case 0x80, 0x81, 0x82, 0x91, 0x92 -> {}
+        // public key authentication (93) and biometric servers (95, 96) are not emulated
+        case 0x93, 0x95, 0x96 -> throw new SwException(StatusWord.FUNCTION_NOT_SUPPORTED);
+        default -> throw new SwException(StatusWord.WRONG_DATA);
+      }
+    }
+    int options = 0;
+    Optional<Tlv> opt = Tlv.find(tlvs, 0x80);
+    if (opt.isPresent()) {
+      if (opt.get().length() != 2) {
+        throw new SwException(StatusWord.WRONG_DATA);
+      }
+      byte[] o = opt.get().value();
+      options = ((o[0] & 0xFF) << 8) | (o[1] & 0xFF);
+    }
+    byte[] userPin =
+        Tlv.find(tlvs, 0x81).orElseThrow(() -> new SwException(StatusWord.WRONG_DATA)).value();
+    byte[] soPin =
+        Tlv.find(tlvs, 0x82).orElseThrow(() -> new SwException(StatusWord.WRONG_DATA)).value();
+    try {
+      if (userPin.length < PinCheck.USER_PIN_MIN || userPin.length > PinCheck.USER_PIN_MAX) {
+        throw new SwException(StatusWord.WRONG_DATA);
+      }
+      if (soPin.length != PinCheck.SO_PIN_LENGTH) {
+        throw new SwException(StatusWord.WRONG_DATA);
+      }
+      int retries = DEFAULT_RETRIES;
+      Optional<Tlv> rc = Tlv.find(tlvs, 0x91);
+      if (rc.isPresent()) {
+        if (rc.get().length() != 1) {
+          throw new SwException(StatusWord.WRONG_DATA);
+        }
+        retries = rc.get().value()[0] & 0xFF;
+        if (retries < 1 || retries > 15) {
+          throw new SwException(StatusWord.WRONG_DATA);
+        }
+      }
+      int dkekShares = -1;
+      Optional<Tlv> dk = Tlv.find(tlvs, 0x92);
+      if (dk.isPresent()) {
+        if (dk.get().length() != 1) {
+          throw new SwException(StatusWord.WRONG_DATA);
+        }
+        dkekShares = dk.get().value()[0] & 0xFF;
+      }
+
+      CardState current = ctx.state();
+      if (current.initialized()) {
+        PinCheck.verifySo(ctx, soPin);
+      }
+      CardState s = ctx.edit();
+      s.wipeForInitialize();
+      s.setInitialized(true);
+      s.setOptions(options);
+      s.setSoPin(soPin);
+      s.setSoTriesLeft(CardState.SO_PIN_MAX_TRIES);
+      s.setUserPin(userPin);
+      s.setUserRetryMax(retries);
+      s.setUserTriesLeft(retries);
+      s.setTransportPin((options & OPTION_TRANSPORT_PIN) != 0);
+      if (dkekShares < 0) {
+        s.setDkek(-1, 0, new byte[0]);
+      } else if (dkekShares == 0) {
+        s.setDkek(0, 0, ctx.crypto().randomBytes(32));
+      } else {
+        s.setDkek(dkekShares, 0, new byte[32]);
+      }
+      ctx.security().clear();
+      return Response.ok();
+    } finally {
+      Arrays.fill(userPin, (byte) 0);
+      Arrays.fill(soPin, (byte) 0);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.hsmkit.card.command;
+
+import io.hsmkit.apdu.CommandApdu;
+import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.card.dispatch.CommandContext;
+import io.hsmkit.card.dispatch.CommandHandler;
+import io.hsmkit.card.dispatch.Response;
+import io.hsmkit.card.dispatch.SwException;
+
+/**
+ * VERIFY (20), sc-hsm-protocol.md §2.7.
+ *
+ * <ul>
+ *   <li>P2 81 with data: user login; 63Cx on a wrong PIN, 6983 when blocked, 6984 while the
+ *       transport PIN is active, 6A88 before INITIALIZE.
+ *   <li>P2 81 without data: status query (9000 when verified, else 63Cx / 6983 / 6984).
+ *   <li>P2 88: SO-PIN status (63Cx, 6983) or, with 8 bytes of data, an SO-PIN check.
+ *   <li>P2 85 / 86 (PIN pad and biometric probes): 6A88, so OpenSC does not announce a protected
+ *       authentication path (§1.6 step 8).
+ * </ul>
+ */
+public final class VerifyCommand implements CommandHandler {
+
+  @Override
+  public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {
+    if (apdu.p1() != 0x00) {
+      throw new SwException(StatusWord.INCORRECT_P1P2);
+    }
+    switch (apdu.p2()) {
+      case 0x81 -> {
+        return user(ctx, apdu);
+      }
+      case 0x88 -> {
+        return so(ctx, apdu);
+      }
+      case 0x85, 0x86 -> throw new SwException(StatusWord.REFERENCED_DATA_NOT_FOUND);
+      default -> throw new SwException(StatusWord.INCORRECT_P1P2);
+    }
+  }
+
+  private static Response user(CommandContext ctx, CommandApdu apdu) throws SwException {
+    ctx.requireInitialized();
+    if (!apdu.hasData()) {
+      if (ctx.security().userPinVerified()) {
+        return Response.ok();
+      }
+      throw new SwException(PinCheck.userStatus(ctx.state()));
+    }
+    if (apdu.dataLength() > PinCheck.USER_PIN_MAX) {
+      throw new SwException(StatusWord.WRONG_LENGTH);
+    }
+    if (ctx.state().transportPin() && ctx.state().userTriesLeft() > 0) {
+      throw new SwException(StatusWord.REFERENCE_DATA_NOT_USABLE);
+    }
+    byte[] pin = apdu.data();
+    try {
+      PinCheck.verifyUser(ctx, pin);
+    } finally {
+      java.util.Arrays.fill(pin, (byte) 0);
+    }
+    ctx.security().setUserPinVerified(true);
+    return Response.ok();
+  }
+
+  private static Response so(CommandContext ctx, CommandApdu apdu) throws SwException {
+    ctx.requireInitialized();
+    if (!apdu.hasData()) {
+      int tries = ctx.state().soTriesLeft();
+      throw new SwException(
+          tries == 0 ? StatusWord.AUTHENTICATION_METHOD_BLOCKED : StatusWord.verifyFailed(tries));
+    }
+    if (apdu.dataLength() != PinCheck.SO_PIN_LENGTH) {
+      throw new SwException(StatusWord.WRONG_LENGTH);
+    }
+    byte[] pin = apdu.data();
+    try {
+      PinCheck.verifySo(ctx, pin);
+    } finally {
+      java.util.Arrays.fill(pin, (byte) 0);
+    }
+    return Response.ok();
+  }
+}

@@ -1,0 +1,172 @@
+package io.hsmkit.card.crypto;
+
+import java.math.BigInteger;
+import java.security.spec.ECParameterSpec;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
+import org.bouncycastle.math.ec.ECPoint;
+
+/**
+ * The EC curves of OpenSC's SmartCard-HSM table ({@code pkcs15-sc-hsm.c: curves[]},
+ * sc-hsm-protocol.md §2.12). The card identifies a curve by its prime, as OpenSC does.
+ */
+public enum Curve {
+  SECP192R1("secp192r1"),
+  SECP256R1("secp256r1"),
+  SECP384R1("secp384r1"),
+  SECP521R1("secp521r1"),
+  BRAINPOOLP192R1("brainpoolP192r1"),
+  BRAINPOOLP224R1("brainpoolP224r1"),
+  BRAINPOOLP256R1("brainpoolP256r1"),
+  BRAINPOOLP320R1("brainpoolP320r1"),
+  BRAINPOOLP384R1("brainpoolP384r1"),
+  BRAINPOOLP512R1("brainpoolP512r1"),
+  SECP192K1("secp192k1"),
+  SECP256K1("secp256k1");
+
+  private final String curveName;
+  private final X9ECParameters x9;
+  private final ASN1ObjectIdentifier oid;
+  private final ECParameterSpec spec;
+  private final int fieldBytes;
+
+  Curve(String name) {
+    this.curveName = name;
+    this.x9 = ECNamedCurveTable.getByName(name);
+    this.oid = ECNamedCurveTable.getOID(name);
+    this.spec = EC5Util.convertToSpec(x9);
+    this.fieldBytes = (x9.getCurve().getFieldSize() + 7) / 8;
+  }
+
+  /** The name as Bouncy Castle and OpenSSL know it, e.g. {@code brainpoolP256r1}. */
+  public String curveName() {
+    return curveName;
+  }
+
+  public ASN1ObjectIdentifier oid() {
+    return oid;
+  }
+
+  public ECParameterSpec spec() {
+    return spec;
+  }
+
+  public X9ECParameters x9() {
+    return x9;
+  }
+
+  /** Field length in bits: 256 for P-256, 521 for P-521. */
+  public int fieldBits() {
+    return x9.getCurve().getFieldSize();
+  }
+
+  /** Field element length in bytes: 66 for P-521. */
+  public int fieldBytes() {
+    return fieldBytes;
+  }
+
+  public BigInteger prime() {
+    return x9.getCurve().getField().getCharacteristic();
+  }
+
+  public byte[] primeBytes() {
+    return fixed(prime());
+  }
+
+  public byte[] aBytes() {
+    return fixed(x9.getCurve().getA().toBigInteger());
+  }
+
+  public byte[] bBytes() {
+    return fixed(x9.getCurve().getB().toBigInteger());
+  }
+
+  /** The base point, uncompressed ({@code 04 || x || y}). */
+  public byte[] generatorBytes() {
+    return x9.getG().getEncoded(false);
+  }
+
+  public byte[] orderBytes() {
+    return unsigned(x9.getN());
+  }
+
+  public byte[] cofactorBytes() {
+    return unsigned(x9.getH());
+  }
+
+  /** Decodes a point on this curve; throws IllegalArgumentException if it is not on it. */
+  public ECPoint decodePoint(byte[] encoded) {
+    ECPoint p = x9.getCurve().decodePoint(encoded);
+    if (p.isInfinity() || !p.isValid()) {
+      throw new IllegalArgumentException("point not on " + curveName);
+    }
+    return p;
+  }
+
+  /** Left-pads (or checks) a value to exactly the field length. */
+  public byte[] fixed(BigInteger v) {
+    byte[] b = unsigned(v);
+    if (b.length > fieldBytes) {
+      throw new IllegalArgumentException("value longer than the field");
+    }
+    byte[] out = new byte[fieldBytes];
+    System.arraycopy(b, 0, out, fieldBytes - b.length, b.length);
+    return out;
+  }
+
+  static byte[] unsigned(BigInteger v) {
+    byte[] b = v.toByteArray();
+    if (b.length > 1 && b[0] == 0) {
+      return Arrays.copyOfRange(b, 1, b.length);
+    }
+    return b;
+  }
+
+  /** The curve with this prime (tag 81 of a public key template), if OpenSC's table has one. */
+  public static Optional<Curve> byPrime(byte[] prime) {
+    BigInteger p = new BigInteger(1, prime);
+    for (Curve c : values()) {
+      if (c.prime().equals(p)) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public static Optional<Curve> byName(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    String alias =
+        switch (n) {
+          case "prime192v1", "p-192", "nistp192" -> "secp192r1";
+          case "prime256v1", "p-256", "nistp256" -> "secp256r1";
+          case "p-384", "nistp384" -> "secp384r1";
+          case "p-521", "nistp521" -> "secp521r1";
+          default -> n;
+        };
+    for (Curve c : values()) {
+      if (c.curveName.toLowerCase(Locale.ROOT).equals(alias)) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public static Optional<Curve> byOid(ASN1ObjectIdentifier oid) {
+    for (Curve c : values()) {
+      if (c.oid.equals(oid)) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public static List<Curve> all() {
+    return List.of(values());
+  }
+}

@@ -1,0 +1,103 @@
+package io.hsmkit.card.dispatch;
+
+import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.card.crypto.CardCrypto;
+import io.hsmkit.card.state.CardState;
+import io.hsmkit.card.state.StateException;
+import io.hsmkit.card.state.StateStore;
+import java.time.Clock;
+
+/**
+ * Everything one command may use. State changes go to a private working copy made on the first
+ * {@link #edit()}; the card OS commits it only if the handler returns normally, so a command that
+ * ends in an error status changes nothing — except what the handler made durable on purpose with
+ * {@link #commitNow()} (the PIN retry counter, decremented before the comparison).
+ */
+public final class CommandContext {
+  private final StateStore store;
+  private final SecurityStatus security;
+  private final CardCrypto crypto;
+  private final Clock clock;
+  private final String deviceChr;
+  private CardState working;
+  private boolean dirty;
+
+  public CommandContext(
+      StateStore store, SecurityStatus security, CardCrypto crypto, Clock clock,
+      String deviceChr) {
+    this.store = store;
+    this.security = security;
+    this.crypto = crypto;
+    this.clock = clock;
+    this.deviceChr = deviceChr;
+  }
+
+  /** The state as this command sees it (its working copy once it has edited). Read only. */
+  public CardState state() {
+    return working != null ? working : store.current();
+  }
+
+  /** The working copy, made on first use; committed when the handler succeeds. */
+  public CardState edit() {
+    if (working == null) {
+      working = store.current().copy();
+    }
+    dirty = true;
+    return working;
+  }
+
+  /**
+   * Makes the working copy durable now, before the command goes on. Used where a crash must not
+   * undo a change (a PIN try is never given back by pulling the plug).
+   */
+  public void commitNow() throws SwException {
+    if (working != null && dirty) {
+      try {
+        store.commit(working);
+      } catch (StateException e) {
+        throw new SwException(StatusWord.of(0x65, 0x81)); // memory failure
+      }
+      dirty = false;
+    }
+  }
+
+  /** True when the handler changed the state after the last {@link #commitNow()}. */
+  public boolean dirty() {
+    return dirty;
+  }
+
+  public CardState working() {
+    return working;
+  }
+
+  public SecurityStatus security() {
+    return security;
+  }
+
+  public CardCrypto crypto() {
+    return crypto;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The device certificate holder reference from EF 2F02 (outer CAR of key requests). */
+  public String deviceChr() {
+    return deviceChr;
+  }
+
+  /** Ends the command with {@code 6982} unless the user PIN has been verified. */
+  public void requireUserPin() throws SwException {
+    if (!security.userPinVerified()) {
+      throw new SwException(StatusWord.SECURITY_STATUS_NOT_SATISFIED);
+    }
+  }
+
+  /** Ends the command with {@code 6A88} if the device was never initialized. */
+  public void requireInitialized() throws SwException {
+    if (!state().initialized()) {
+      throw new SwException(StatusWord.REFERENCED_DATA_NOT_FOUND);
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package io.hsmkit.card.state;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A card state in a directory: one state file written atomically (temp file, fsync, atomic rename,
+ * fsync of the directory) with a generation counter, plus a lock file that keeps a second process
+ * out.
+ *
+ * <p>Why files and not an embedded database: the whole state is small (keys and EFs of a device
+ * with 80 KB of EEPROM), so rewriting it on every change costs one fsync, the same as a database
+ * commit, while the format stays explicit, versioned and free of native code. Rename is atomic on
+ * POSIX file systems, so a crash leaves the old or the new file, never a mix.
+ */
+public final class FileStateStore implements StateStore {
+  public static final String STATE_FILE = "card.state";
+  static final String TEMP_FILE = "card.state.tmp";
+  static final String LOCK_FILE = "lock";
+  private static final Set<PosixFilePermission> DIR_PERMS =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE_PERMS =
+      PosixFilePermissions.fromString("rw-------");
+
+  private final Path dir;
+  private final Path stateFile;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private CardState current;
+  private long generation;
+  private boolean closed;
+
+  private FileStateStore(Path dir, FileChannel lockChannel, FileLock lock) {
+    this.dir = dir;
+    this.stateFile = dir.resolve(STATE_FILE);
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /**
+   * Opens the state in {@code dir}, creating the directory and a factory-new state from {@code
+   * factoryNew} when there is none yet.
+   *
+   * @throws StateException if the state is damaged, of another format version, or in use by
+   *     another process
+   */
+  public static FileStateStore open(Path dir, Supplier<CardState> factoryNew)
+      throws StateException {
+    Path abs = dir.toAbsolutePath().normalize();
+    try {
+      if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectories(abs.getParent());
+        try {
+          Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(DIR_PERMS));
+        } catch (FileAlreadyExistsException raced) {
+          // another process created it first; the lock below sorts out who may use it
+        }
+      } else if (!Files.isDirectory(abs)) {
+        throw new StateException(abs + " exists and is not a directory");
+      }
+    } catch (IOException e) {
+      throw new StateException("cannot create card state directory " + abs + ": " + e, e);
+    }
+    FileChannel channel = null;
+    try {
+      Path lockPath = abs.resolve(LOCK_FILE);
+      channel =
+          FileChannel.open(
+              lockPath, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(FILE_PERMS));
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        channel.close();
+        throw new StateException(
+            "card state " + abs + " is in use by another process (lock on " + lockPath + ")");
+      }
+      channel.truncate(0);
+      channel.write(
+          ByteBuffer.wrap(
+              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+      FileStateStore store = new FileStateStore(abs, channel, lock);
+      store.load(factoryNew);
+      return store;
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new StateException("cannot open card state " + abs + ": " + e.getMessage(), e);
+    } catch (StateException | RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  private void load(Supplier<CardState> factoryNew) throws StateException, IOException {
+    Files.deleteIfExists(dir.resolve(TEMP_FILE)); // a write that never reached its rename
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(stateFile);
+    } catch (NoSuchFileException e) {
+      CardState fresh = factoryNew.get();
+      this.generation = 0;
+      write(fresh, 1);
+      this.current = fresh.copy();
+      this.generation = 1;
+      return;
+    }
+    StateCodec.Decoded decoded = StateCodec.decode(bytes, stateFile.toString());
+    this.current = decoded.state();
+    this.generation = decoded.generation();
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** Incremented by every commit; lets tests and tools tell two states apart. */
+  public synchronized long generation() {
+    return generation;
+  }
+
+  @Override
+  public synchronized CardState current() {
+    ensureOpen();
+    return current;
+  }
+
+  @Override
+  public synchronized void commit(CardState next) throws StateException {
+    ensureOpen();
+    try {
+      write(next, generation + 1);
+    } catch (IOException e) {
+      throw new StateException("cannot write " + stateFile + ": " + e.getMessage(), e);
+    }
+    generation++;
+    current = next.copy();
+  }
+
+  private void write(CardState state, long gen) throws IOException {
+    byte[] bytes = StateCodec.encode(state, gen);
+    Path tmp = dir.resolve(TEMP_FILE);
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            Set.of(
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(FILE_PERMS))) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    try {
+      Files.move(tmp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the file system of " + dir + " cannot rename atomically", e);
+    }
+    fsyncDirectory();
+  }
+
+  private void fsyncDirectory() throws IOException {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("state store " + dir + " is closed");
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      lock.release();
+    } catch (IOException ignored) {
+      // the lock goes with the channel anyway
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private static void closeQuietly(FileChannel c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // nothing to do
+      }
+    }
+  }
+}

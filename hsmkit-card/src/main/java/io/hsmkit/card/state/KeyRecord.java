@@ -1,0 +1,72 @@
+package io.hsmkit.card.state;
+
+import java.util.Arrays;
+
+/**
+ * A private key held by the card under key reference {@code id} (EF {@code CCxx}).
+ *
+ * @param id key reference 0..255 (0 = the device authentication key)
+ * @param type RSA or EC
+ * @param sizeBits RSA modulus length or EC field length in bits
+ * @param curve the EC curve name (as in {@code Curves}), or empty for RSA
+ * @param privateKey PKCS#8 encoding of the private key
+ * @param publicKey X.509 SubjectPublicKeyInfo encoding of the public key
+ * @param algorithms allowed SC-HSM algorithm ids (empty = any that fits the key), from UNWRAP
+ */
+public record KeyRecord(
+    int id, KeyType type, int sizeBits, String curve, byte[] privateKey, byte[] publicKey,
+    byte[] algorithms) {
+
+  public enum KeyType {
+    RSA,
+    EC
+  }
+
+  public KeyRecord {
+    if (id < 0 || id > 255) {
+      throw new IllegalArgumentException("key id out of range: " + id);
+    }
+    privateKey = privateKey.clone();
+    publicKey = publicKey.clone();
+    algorithms = algorithms.clone();
+  }
+
+  @Override
+  public byte[] privateKey() {
+    return privateKey.clone();
+  }
+
+  @Override
+  public byte[] publicKey() {
+    return publicKey.clone();
+  }
+
+  @Override
+  public byte[] algorithms() {
+    return algorithms.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KeyRecord k
+        && k.id == id
+        && k.type == type
+        && k.sizeBits == sizeBits
+        && k.curve.equals(curve)
+        && Arrays.equals(k.privateKey, privateKey)
+        && Arrays.equals(k.publicKey, publicKey)
+        && Arrays.equals(k.algorithms, algorithms);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * id + Arrays.hashCode(publicKey);
+  }
+
+  /** Never prints key material. */
+  @Override
+  public String toString() {
+    return "KeyRecord[id=" + id + ", " + type + " " + sizeBits + (curve.isEmpty() ? "" : " " + curve)
+        + "]";
+  }
+}
