@@ -1,0 +1,33 @@
+package io.hsmkit.client;
+
+import java.util.Arrays;
+
+/**
+ * The parameters of INITIALIZE DEVICE (sc-hsm-protocol.md §2.10). Arrays are copied in; call
+ * {@link #wipe()} when done.
+ *
+ * @param soPin the SO-PIN as 8 binary bytes (16 hex digits decoded)
+ * @param userPin the user PIN bytes (6..16)
+ * @param options device options, 0x0001 = user PIN reset with SO-PIN (what sc-hsm-tool sets)
+ * @param retries user PIN retry counter (1..15, default 3)
+ * @param dkekShares null = no DKEK (keys can never be backed up), 0 = random DKEK, n = n shares
+ */
+public record InitializeRequest(
+    byte[] soPin, byte[] userPin, int options, int retries, Integer dkekShares) {
+
+  public InitializeRequest {
+    soPin = soPin.clone();
+    userPin = userPin.clone();
+  }
+
+  public void wipe() {
+    Arrays.fill(soPin, (byte) 0);
+    Arrays.fill(userPin, (byte) 0);
+  }
+
+  @Override
+  public String toString() {
+    return "InitializeRequest[options=" + options + ", retries=" + retries + ", dkekShares="
+        + dkekShares + "]";
+  }
+}

@@ -1,0 +1,23 @@
+package io.hsmkit.client;
+
+/** PIN references of the SmartCard-HSM (OpenSC {@code ID_USER_PIN}, {@code ID_SO_PIN}). */
+public enum PinReference {
+  USER(0x81, "user PIN"),
+  SO(0x88, "SO-PIN");
+
+  private final int p2;
+  private final String displayName;
+
+  PinReference(int p2, String displayName) {
+    this.p2 = p2;
+    this.displayName = displayName;
+  }
+
+  public int p2() {
+    return p2;
+  }
+
+  public String displayName() {
+    return displayName;
+  }
+}

@@ -1,0 +1,347 @@
+package io.hsmkit.client;
+
+import io.hsmkit.apdu.ApduTransport;
+import io.hsmkit.apdu.CommandApdu;
+import io.hsmkit.apdu.ResponseApdu;
+import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.apdu.Tlv;
+import io.hsmkit.apdu.TlvException;
+import io.hsmkit.apdu.TlvWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A session with one SmartCard-HSM over one {@link ApduTransport}: the commands OpenSC sends
+ * (sc-hsm-protocol.md §2), with status words turned into typed results and exceptions in one
+ * place ({@link #check}). Works the same against the embedded card and a real Nitrokey HSM 2.
+ *
+ * <p>Not thread-safe: callers that share a session serialize access (the JCA provider does).
+ */
+public final class SmartCardHsmSession implements AutoCloseable {
+  /** The SmartCard-HSM AID (sc-hsm-protocol.md §1.3). */
+  public static final byte[] AID = {
+    (byte) 0xE8, 0x2B, 0x06, 0x01, 0x04, 0x01, (byte) 0x81, (byte) 0xC3, 0x1F, 0x02, 0x01
+  };
+
+  /** OpenSC's max_send_size for this card (1232 − 17): the chunk size of UPDATE BINARY. */
+  static final int WRITE_CHUNK = 1215;
+
+  private static final int READ_CHUNK = 4096;
+
+  private final ApduTransport transport;
+
+  public SmartCardHsmSession(ApduTransport transport) {
+    this.transport = transport;
+  }
+
+  /** Selects the applet (which also ends any login) and reads its FCP. */
+  public AppletInfo select() throws IOException, HsmException {
+    ResponseApdu r = send(new CommandApdu(0x00, 0xA4, 0x04, 0x00, AID, 256));
+    check(r, "select the SmartCard-HSM applet", null);
+    try {
+      Tlv fcp = Tlv.parseFirst(r.data());
+      byte[] prop =
+          Tlv.find(fcp.children(), 0x85)
+              .orElseThrow(() -> new TlvException("no tag 85"))
+              .value();
+      if (prop.length < 2) {
+        throw new TlvException("tag 85 too short");
+      }
+      int n = prop.length;
+      int options = n >= 5 ? ((prop[n - 5] & 0xFF) << 8) | (prop[n - 4] & 0xFF) : 0;
+      return new AppletInfo(options, prop[n - 2] & 0xFF, prop[n - 1] & 0xFF);
+    } catch (TlvException e) {
+      throw new HsmException("not a SmartCard-HSM: unexpected SELECT answer", r.sw());
+    }
+  }
+
+  /** Queries a PIN's state without presenting it (VERIFY without data). */
+  public PinStatus pinStatus(PinReference pin) throws IOException, HsmException {
+    StatusWord sw = send(new CommandApdu(0x00, 0x20, 0x00, pin.p2())).sw();
+    if (sw.isSuccess()) {
+      return new PinStatus(PinStatus.State.VERIFIED, -1);
+    }
+    if (sw.isVerifyFailed()) {
+      return new PinStatus(PinStatus.State.NOT_VERIFIED, sw.retriesLeft());
+    }
+    if (sw.equals(StatusWord.AUTHENTICATION_METHOD_BLOCKED)) {
+      return new PinStatus(PinStatus.State.BLOCKED, 0);
+    }
+    if (sw.equals(StatusWord.REFERENCE_DATA_NOT_USABLE)) {
+      return new PinStatus(PinStatus.State.TRANSPORT_PIN, -1);
+    }
+    if (sw.equals(StatusWord.REFERENCED_DATA_NOT_FOUND)) {
+      return new PinStatus(PinStatus.State.NOT_INITIALIZED, -1);
+    }
+    throw new HsmException("PIN status query failed: SW " + sw, sw);
+  }
+
+  /** Logs in with the user PIN. The caller keeps and wipes {@code pin}. */
+  public void verifyPin(byte[] pin) throws IOException, HsmException {
+    check(send(new CommandApdu(0x00, 0x20, 0x00, 0x81, pin, -1)), "log in", PinReference.USER);
+  }
+
+  public void changePin(byte[] oldPin, byte[] newPin) throws IOException, HsmException {
+    byte[] data = concat(oldPin, newPin);
+    try {
+      check(send(new CommandApdu(0x00, 0x24, 0x00, 0x81, data, -1)), "change the PIN",
+          PinReference.USER);
+    } finally {
+      Arrays.fill(data, (byte) 0);
+    }
+  }
+
+  /** Changes the SO-PIN; both are 8 binary bytes. */
+  public void changeSoPin(byte[] oldSoPin, byte[] newSoPin) throws IOException, HsmException {
+    byte[] data = concat(oldSoPin, newSoPin);
+    try {
+      check(send(new CommandApdu(0x00, 0x24, 0x00, 0x88, data, -1)), "change the SO-PIN",
+          PinReference.SO);
+    } finally {
+      Arrays.fill(data, (byte) 0);
+    }
+  }
+
+  /**
+   * Unblocks the user PIN with the SO-PIN (RESET RETRY COUNTER), setting {@code newPin} when it is
+   * not null.
+   */
+  public void resetRetryCounter(byte[] soPin, byte[] newPin) throws IOException, HsmException {
+    byte[] data = newPin == null ? soPin.clone() : concat(soPin, newPin);
+    try {
+      check(
+          send(new CommandApdu(0x00, 0x2C, newPin == null ? 0x01 : 0x00, 0x81, data, -1)),
+          "unblock the user PIN", PinReference.SO);
+    } finally {
+      Arrays.fill(data, (byte) 0);
+    }
+  }
+
+  /** INITIALIZE DEVICE; erases every key and file on the card. */
+  public void initialize(InitializeRequest req) throws IOException, HsmException {
+    TlvWriter w =
+        new TlvWriter()
+            .add(0x80, new byte[] {(byte) (req.options() >>> 8), (byte) req.options()})
+            .add(0x81, req.userPin())
+            .add(0x82, req.soPin())
+            .addByte(0x91, req.retries());
+    if (req.dkekShares() != null) {
+      w.addByte(0x92, req.dkekShares());
+    }
+    byte[] data = w.toByteArray();
+    try {
+      check(send(new CommandApdu(0x80, 0x50, 0x00, 0x00, data, -1)), "initialize the device",
+          PinReference.SO);
+    } finally {
+      Arrays.fill(data, (byte) 0);
+    }
+  }
+
+  /** The DKEK state, or empty when the device has no DKEK (initialized without one). */
+  public Optional<DkekStatus> dkekStatus() throws IOException, HsmException {
+    ResponseApdu r = send(new CommandApdu(0x80, 0x52, 0x00, 0x00, new byte[0], 256));
+    if (r.sw().equals(StatusWord.INS_NOT_SUPPORTED)) {
+      return Optional.empty();
+    }
+    check(r, "query the DKEK", null);
+    return Optional.of(parseDkek(r.data()));
+  }
+
+  /** Imports one 32-byte DKEK share (no PIN needed, §2.11). */
+  public DkekStatus importDkekShare(byte[] share) throws IOException, HsmException {
+    ResponseApdu r = send(new CommandApdu(0x80, 0x52, 0x00, 0x00, share, 256));
+    if (r.sw().equals(StatusWord.INS_NOT_SUPPORTED)) {
+      throw new HsmException(
+          "the device was initialized without DKEK shares; it cannot import one", r.sw());
+    }
+    check(r, "import the DKEK share", null);
+    return parseDkek(r.data());
+  }
+
+  private static DkekStatus parseDkek(byte[] d) throws HsmException {
+    if (d.length != 10) {
+      throw new HsmException("unexpected DKEK status of " + d.length + " bytes", null);
+    }
+    return new DkekStatus(d[0] & 0xFF, d[1] & 0xFF, Arrays.copyOfRange(d, 2, 10));
+  }
+
+  /** The identifiers of every key ({@code CCxx}) and file on the card (ENUMERATE OBJECTS). */
+  public List<Integer> enumerate() throws IOException, HsmException {
+    ResponseApdu r = send(new CommandApdu(0x80, 0x58, 0x00, 0x00, new byte[0], 65536));
+    check(r, "list the objects", null);
+    byte[] d = r.data();
+    List<Integer> ids = new ArrayList<>(d.length / 2);
+    for (int i = 0; i + 1 < d.length; i += 2) {
+      ids.add(((d[i] & 0xFF) << 8) | (d[i + 1] & 0xFF));
+    }
+    return ids;
+  }
+
+  /** Reads a whole EF, or empty when it does not exist. */
+  public Optional<byte[]> readFile(int fid) throws IOException, HsmException {
+    ResponseApdu sel = send(new CommandApdu(0x00, 0xA4, 0x00, 0x00, fid(fid), 256));
+    if (sel.sw().equals(StatusWord.FILE_NOT_FOUND)) {
+      return Optional.empty();
+    }
+    check(sel, "select file " + hex4(fid), null);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    while (true) {
+      int off = out.size();
+      byte[] data = new byte[] {0x54, 0x02, (byte) (off >>> 8), (byte) off};
+      ResponseApdu r = send(new CommandApdu(0x00, 0xB1, 0x00, 0x00, data, READ_CHUNK, true));
+      if (!r.sw().isSuccess() && !r.sw().equals(StatusWord.END_OF_FILE_REACHED)) {
+        check(r, "read file " + hex4(fid), null);
+      }
+      if (r.data().length == 0) {
+        return Optional.of(out.toByteArray());
+      }
+      out.writeBytes(r.data());
+      if (out.size() > 0xFFFF) {
+        throw new HsmException("file " + hex4(fid) + " is larger than 64 KiB", null);
+      }
+    }
+  }
+
+  /** Creates or replaces an EF with {@code content}, in OpenSC's chunks. Needs the PIN. */
+  public void writeFile(int fid, byte[] content) throws IOException, HsmException {
+    int off = 0;
+    do {
+      int n = Math.min(WRITE_CHUNK, content.length - off);
+      byte[] chunk = Arrays.copyOfRange(content, off, off + n);
+      byte[] data =
+          new TlvWriter()
+              .add(0x54, new byte[] {(byte) (off >>> 8), (byte) off})
+              .add(0x53, chunk)
+              .toByteArray();
+      int p = off == 0 ? fid : 0;
+      check(send(new CommandApdu(0x00, 0xD7, p >>> 8, p & 0xFF, data, -1)),
+          "write file " + hex4(fid), null);
+      off += n;
+    } while (off < content.length);
+  }
+
+  /** Deletes an EF or a key ({@code CCxx}); false when it did not exist. */
+  public boolean deleteFile(int fid) throws IOException, HsmException {
+    ResponseApdu r = send(new CommandApdu(0x00, 0xE4, 0x02, 0x00, fid(fid), -1));
+    if (r.sw().equals(StatusWord.FILE_NOT_FOUND)) {
+      return false;
+    }
+    check(r, "delete " + hex4(fid), null);
+    return true;
+  }
+
+  /**
+   * GENERATE ASYMMETRIC KEY PAIR for key reference {@code keyId} with a CV request body as OpenSC
+   * builds it (§2.12); returns the card's authenticated request ({@code 67 ...}).
+   */
+  public byte[] generateKeyPair(int keyId, byte[] cvBody) throws IOException, HsmException {
+    ResponseApdu r = send(new CommandApdu(0x00, 0x46, keyId, 0x00, cvBody, 65536, true));
+    check(r, "generate key " + keyId, PinReference.USER);
+    return r.data();
+  }
+
+  public byte[] sign(int keyId, Algorithm alg, byte[] input) throws IOException, HsmException {
+    ResponseApdu r = send(new CommandApdu(0x80, 0x68, keyId, alg.id(), input, 512, true));
+    check(r, "sign with key " + keyId, PinReference.USER);
+    return r.data();
+  }
+
+  /** DECIPHER: RSA raw decryption or ECDH with a peer point ({@link Algorithm#EC_DH}). */
+  public byte[] decipher(int keyId, Algorithm alg, byte[] input) throws IOException, HsmException {
+    ResponseApdu r = send(new CommandApdu(0x80, 0x62, keyId, alg.id(), input, 512, true));
+    check(r, (alg == Algorithm.EC_DH ? "derive with key " : "decrypt with key ") + keyId,
+        PinReference.USER);
+    return r.data();
+  }
+
+  /** WRAP KEY: the key blob encrypted under the DKEK (§5). */
+  public byte[] wrapKey(int keyId) throws IOException, HsmException {
+    ResponseApdu r = send(new CommandApdu(0x80, 0x72, keyId, 0x92, new byte[0], 65536, true));
+    if (r.sw().equals(StatusWord.INS_NOT_SUPPORTED)) {
+      throw new HsmException("the device has no complete DKEK; keys cannot be wrapped", r.sw());
+    }
+    check(r, "wrap key " + keyId, PinReference.USER);
+    return r.data();
+  }
+
+  /** UNWRAP KEY in OpenSC 0.23's form (the blob in the command). */
+  public void unwrapKey(int keyId, byte[] blob) throws IOException, HsmException {
+    ResponseApdu r = send(new CommandApdu(0x80, 0x74, keyId, 0x93, blob, -1, true));
+    if (r.sw().equals(StatusWord.WRONG_DATA)) {
+      throw new HsmException("the wrapped key does not match this device's DKEK", r.sw());
+    }
+    if (r.sw().equals(StatusWord.INS_NOT_SUPPORTED)) {
+      throw new HsmException("the device has no complete DKEK; keys cannot be unwrapped", r.sw());
+    }
+    check(r, "unwrap key " + keyId, PinReference.USER);
+  }
+
+  public byte[] challenge(int n) throws IOException, HsmException {
+    ResponseApdu r = send(new CommandApdu(0x00, 0x84, 0x00, 0x00, new byte[0], n));
+    check(r, "get random bytes", null);
+    return r.data();
+  }
+
+  private ResponseApdu send(CommandApdu c) throws IOException {
+    return transport.transmit(c);
+  }
+
+  /** The one place where status words become exceptions (style.md §7.3). */
+  static void check(ResponseApdu r, String what, PinReference pin) throws HsmException {
+    StatusWord sw = r.sw();
+    if (sw.isSuccess()) {
+      return;
+    }
+    if (sw.isVerifyFailed() && pin != null) {
+      throw new PinVerificationException(pin, sw);
+    }
+    if (sw.equals(StatusWord.AUTHENTICATION_METHOD_BLOCKED) && pin != null) {
+      throw new PinBlockedException(pin);
+    }
+    throw new HsmException("cannot " + what + ": " + describe(sw), sw);
+  }
+
+  /** Status words in words. */
+  public static String describe(StatusWord sw) {
+    return switch (sw.value()) {
+      case 0x6982 -> "the user PIN is not verified (log in first)";
+      case 0x6983 -> "blocked";
+      case 0x6984 -> "the transport PIN is still active; change it first";
+      case 0x6985 -> "not allowed for this key or object";
+      case 0x6986 -> "not allowed by the device options";
+      case 0x6A80 -> "the card rejected the data";
+      case 0x6A81 -> "function not supported";
+      case 0x6A82 -> "not found";
+      case 0x6A84 -> "the card is full";
+      case 0x6A86, 0x6B00 -> "wrong parameters";
+      case 0x6A88 -> "not found, or the device is not initialized";
+      case 0x6A89 -> "already exists";
+      case 0x6D00 -> "not supported by the device or its configuration";
+      case 0x6700 -> "wrong length";
+      default -> "card answered SW " + sw;
+    };
+  }
+
+  private static byte[] fid(int fid) {
+    return new byte[] {(byte) (fid >>> 8), (byte) fid};
+  }
+
+  private static String hex4(int v) {
+    return String.format("%04X", v);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Override
+  public void close() throws IOException {
+    transport.close();
+  }
+}
