@@ -1,0 +1,116 @@
+package io.hsmkit.client.keys;
+
+import io.hsmkit.apdu.Tlv;
+import io.hsmkit.apdu.TlvException;
+import io.hsmkit.apdu.TlvWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.Arrays;
+import java.util.List;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.jce.ECNamedCurveTable;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
+import org.bouncycastle.jce.spec.ECPublicKeySpec;
+
+/**
+ * The CV request of GENERATE ASYMMETRIC KEY PAIR, built exactly as OpenSC's {@code
+ * sc_pkcs15emu_sc_hsm_encode_cvc()} builds it, and the public key read back from the card's
+ * authenticated request (sc-hsm-protocol.md §2.12).
+ */
+public final class CvRequests {
+  /** The CAR OpenSC always sends. */
+  public static final String DEFAULT_CAR = "UTCA00001";
+
+  static final byte[] ID_TA_ECDSA_SHA_256 = {0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x02, 0x02, 0x03};
+  static final byte[] ID_TA_RSA_V1_5_SHA_256 = {0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x02, 0x01, 0x02};
+
+  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+
+  private CvRequests() {}
+
+  /**
+   * The command data of GAKP: the contents of a {@code 7F4E} body with CPI 0, CAR, the public key
+   * template of the key to generate, and CHR.
+   *
+   * @param chr the holder reference, OpenSC uses the token serial + "00001"
+   */
+  public static byte[] gakpBody(KeySpec spec, String chr) {
+    TlvWriter w =
+        new TlvWriter().addByte(0x5F29, 0).add(0x42, DEFAULT_CAR.getBytes(StandardCharsets.US_ASCII));
+    w.nest(
+        0x7F49,
+        t -> {
+          if (spec instanceof KeySpec.Rsa rsa) {
+            t.add(0x06, ID_TA_RSA_V1_5_SHA_256)
+                .add(0x82, new byte[] {0x01, 0x00, 0x01})
+                .add(0x02, new byte[] {(byte) (rsa.bits() >>> 8), (byte) rsa.bits()});
+          } else {
+            X9ECParameters p = ((KeySpec.Ec) spec).parameters();
+            int len = (p.getCurve().getFieldSize() + 7) / 8;
+            t.add(0x06, ID_TA_ECDSA_SHA_256)
+                .add(0x81, fixed(p.getCurve().getField().getCharacteristic(), len))
+                .add(0x82, fixed(p.getCurve().getA().toBigInteger(), len))
+                .add(0x83, fixed(p.getCurve().getB().toBigInteger(), len))
+                .add(0x84, p.getG().getEncoded(false))
+                .add(0x85, unsigned(p.getN()))
+                .add(0x87, unsigned(p.getH()));
+          }
+        });
+    return w.add(0x5F20, chr.getBytes(StandardCharsets.US_ASCII)).toByteArray();
+  }
+
+  /**
+   * The public key in a CV request ({@code 67 ...}) or CV certificate ({@code 7F21 ...}): EC when
+   * the template has a point ({@code 86}), the curve found by its prime ({@code 81}); else RSA.
+   */
+  public static PublicKey publicKey(byte[] request) throws TlvException {
+    Tlv outer = Tlv.parseFirst(request);
+    Tlv cvc = outer.tag() == 0x67 ? child(outer, 0x7F21) : outer;
+    Tlv body = child(cvc, 0x7F4E);
+    List<Tlv> key = child(body, 0x7F49).children();
+    try {
+      if (Tlv.find(key, 0x86).isPresent()) {
+        BigInteger p = new BigInteger(1, Tlv.find(key, 0x81).orElseThrow(() -> new TlvException("no prime")).value());
+        String curve = KeySpec.curveByPrime(p).orElseThrow(() -> new TlvException("unknown curve"));
+        ECNamedCurveParameterSpec spec = ECNamedCurveTable.getParameterSpec(curve);
+        byte[] point = Tlv.find(key, 0x86).get().value();
+        return KeyFactory.getInstance("EC", BC)
+            .generatePublic(new ECPublicKeySpec(spec.getCurve().decodePoint(point), spec));
+      }
+      BigInteger n = new BigInteger(1, Tlv.find(key, 0x81).orElseThrow(() -> new TlvException("no modulus")).value());
+      BigInteger e = new BigInteger(1, Tlv.find(key, 0x82).orElseThrow(() -> new TlvException("no exponent")).value());
+      return KeyFactory.getInstance("RSA", BC).generatePublic(new RSAPublicKeySpec(n, e));
+    } catch (GeneralSecurityException | IllegalArgumentException ex) {
+      throw new TlvException("public key in the CV request does not decode: " + ex.getMessage());
+    }
+  }
+
+  /** The CHR (5F20) of a CV request or certificate. */
+  public static String chr(byte[] request) throws TlvException {
+    Tlv outer = Tlv.parseFirst(request);
+    Tlv cvc = outer.tag() == 0x67 ? child(outer, 0x7F21) : outer;
+    return new String(child(child(cvc, 0x7F4E), 0x5F20).value(), StandardCharsets.US_ASCII);
+  }
+
+  private static Tlv child(Tlv parent, int tag) throws TlvException {
+    return Tlv.find(parent.children(), tag)
+        .orElseThrow(() -> new TlvException(String.format("missing tag %X", tag)));
+  }
+
+  static byte[] fixed(BigInteger v, int len) {
+    byte[] b = unsigned(v);
+    byte[] out = new byte[len];
+    System.arraycopy(b, 0, out, len - b.length, b.length);
+    return out;
+  }
+
+  static byte[] unsigned(BigInteger v) {
+    byte[] b = v.toByteArray();
+    return b.length > 1 && b[0] == 0 ? Arrays.copyOfRange(b, 1, b.length) : b;
+  }
+}

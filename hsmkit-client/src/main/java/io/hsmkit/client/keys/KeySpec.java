@@ -1,0 +1,105 @@
+package io.hsmkit.client.keys;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+
+/**
+ * The type of a key to generate: {@code ec:CURVE} or {@code rsa:BITS}, the spellings of the
+ * {@code --type} option. EC curves are the ones of OpenSC's SmartCard-HSM table (sc-hsm-protocol.md
+ * §2.12); OpenSSL's aliases (prime256v1, …) are accepted.
+ */
+public sealed interface KeySpec {
+
+  /** The curves a SmartCard-HSM generates keys on, by their Bouncy Castle / OpenSSL names. */
+  List<String> CURVES =
+      List.of(
+          "secp192r1", "secp256r1", "secp384r1", "secp521r1", "brainpoolP192r1",
+          "brainpoolP224r1", "brainpoolP256r1", "brainpoolP320r1", "brainpoolP384r1",
+          "brainpoolP512r1", "secp192k1", "secp256k1");
+
+  /** RSA sizes OpenSC registers for the card. */
+  List<Integer> RSA_SIZES = List.of(1024, 1536, 2048, 3072, 4096);
+
+  /** Key size in bits: modulus length or field length. */
+  int bits();
+
+  record Ec(String curve) implements KeySpec {
+    public X9ECParameters parameters() {
+      return ECNamedCurveTable.getByName(curve);
+    }
+
+    @Override
+    public int bits() {
+      return parameters().getCurve().getFieldSize();
+    }
+
+    @Override
+    public String toString() {
+      return "ec:" + curve;
+    }
+  }
+
+  record Rsa(int bits) implements KeySpec {
+    @Override
+    public String toString() {
+      return "rsa:" + bits;
+    }
+  }
+
+  /** Parses {@code ec:CURVE} or {@code rsa:BITS}; the message of the exception says what is valid. */
+  static KeySpec parse(String text) {
+    String t = text.trim();
+    int colon = t.indexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException(
+          "key type must be ec:CURVE or rsa:BITS, e.g. ec:secp256r1 or rsa:2048");
+    }
+    String kind = t.substring(0, colon).toLowerCase(Locale.ROOT);
+    String arg = t.substring(colon + 1);
+    if (kind.equals("rsa")) {
+      int bits;
+      try {
+        bits = Integer.parseInt(arg);
+      } catch (NumberFormatException e) {
+        bits = -1;
+      }
+      if (!RSA_SIZES.contains(bits)) {
+        throw new IllegalArgumentException("RSA key size must be one of " + RSA_SIZES);
+      }
+      return new Rsa(bits);
+    }
+    if (kind.equals("ec")) {
+      return curveByName(arg)
+          .map(c -> (KeySpec) new Ec(c))
+          .orElseThrow(
+              () -> new IllegalArgumentException("EC curve must be one of " + CURVES));
+    }
+    throw new IllegalArgumentException("key type must be ec:CURVE or rsa:BITS");
+  }
+
+  /** The canonical curve name for a name or alias (prime256v1, P-256, secp256r1 …). */
+  static Optional<String> curveByName(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    String alias =
+        switch (n) {
+          case "prime192v1", "p-192", "nistp192" -> "secp192r1";
+          case "prime256v1", "p-256", "nistp256" -> "secp256r1";
+          case "p-384", "nistp384" -> "secp384r1";
+          case "p-521", "nistp521" -> "secp521r1";
+          default -> n;
+        };
+    return CURVES.stream().filter(c -> c.toLowerCase(Locale.ROOT).equals(alias)).findFirst();
+  }
+
+  /** The curve of the table whose prime is {@code p}. */
+  static Optional<String> curveByPrime(BigInteger p) {
+    return CURVES.stream()
+        .filter(c -> ECNamedCurveTable.getByName(c).getCurve().getField().getCharacteristic()
+            .equals(p))
+        .findFirst();
+  }
+}
