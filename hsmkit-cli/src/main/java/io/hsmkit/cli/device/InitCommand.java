@@ -1,0 +1,120 @@
+package io.hsmkit.cli.device;
+
+import io.hsmkit.cli.support.CliException;
+import io.hsmkit.cli.support.PinRules;
+import io.hsmkit.cli.support.TokenCommand;
+import io.hsmkit.cli.token.Token;
+import io.hsmkit.client.HsmException;
+import io.hsmkit.client.InitializeRequest;
+import io.hsmkit.client.PinReference;
+import io.hsmkit.client.PinStatus;
+import io.hsmkit.client.SmartCardHsmSession;
+import io.hsmkit.client.keys.KeyManager;
+import java.io.IOException;
+import java.util.Arrays;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hsmkit init}: INITIALIZE DEVICE with the rails {@code sc-hsm-tool} lacks. Refused before
+ * anything is sent: an SO-PIN that is not 16 hex digits, a user PIN outside 6..15 characters, no
+ * explicit DKEK decision, and re-initializing a card that holds keys without {@code --force}.
+ */
+@Command(
+    name = "init",
+    description = "Initialize the device (erases all keys): set SO-PIN, user PIN, label and DKEK.")
+public final class InitCommand extends TokenCommand {
+  @Option(names = "--so-pin", description = "SO-PIN, 16 hex digits (else HSMKIT_SO_PIN or prompt).")
+  String soPin;
+
+  @Option(names = "--pin", description = "New user PIN, 6-15 characters (else HSMKIT_PIN or prompt).")
+  String pin;
+
+  @Option(names = "--label", description = "Token label shown by PKCS#11 applications.")
+  String label;
+
+  @Option(names = "--pin-retries", defaultValue = "3",
+      description = "User PIN retry counter (default 3; at most 3 for 6-character PINs, 5 for 7, 10 for longer).")
+  int retries;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  DkekChoice dkek;
+
+  static final class DkekChoice {
+    @Option(names = "--dkek-shares", required = true,
+        description = "Number of DKEK shares to import afterwards (0 = random DKEK, backups only to this device).")
+    Integer shares;
+
+    @Option(names = "--no-dkek", required = true,
+        description = "No DKEK: keys can NEVER be backed up or moved to another device.")
+    boolean none;
+  }
+
+  @Option(names = "--force", description = "Re-initialize even if the device holds keys (they are erased).")
+  boolean force;
+
+  @Override
+  protected void validate() {
+    if (dkek.shares != null && (dkek.shares < 0 || dkek.shares > 255)) {
+      throw CliException.usage("--dkek-shares must be between 0 and 255");
+    }
+    if (label != null && label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 100) {
+      throw CliException.usage("--label is longer than 100 bytes");
+    }
+  }
+
+  @Override
+  protected int run(Token token) throws IOException, HsmException {
+    byte[] soText = ctx().secrets().get(soPin, "HSMKIT_SO_PIN", "SO-PIN", "--so-pin");
+    byte[] so = PinRules.soPin(soText, "the SO-PIN");
+    Arrays.fill(soText, (byte) 0);
+    byte[] userPin = ctx().secrets().getNew(pin, "HSMKIT_PIN", "New user PIN", "--pin");
+    try {
+      PinRules.userPin(userPin, "the user PIN");
+      int maxRetries = userPin.length <= 6 ? 3 : userPin.length == 7 ? 5 : 10;
+      if (retries < 1 || retries > maxRetries) {
+        throw CliException.usage(
+            "--pin-retries must be between 1 and " + maxRetries + " for a " + userPin.length
+                + "-character PIN");
+      }
+      SmartCardHsmSession s = token.session();
+      s.select();
+      boolean initialized = s.pinStatus(PinReference.SO).state() != PinStatus.State.NOT_INITIALIZED;
+      if (initialized && !force) {
+        int keys = new KeyManager(s).keyRefs().size();
+        if (keys > 0) {
+          throw new CliException(
+              CliException.USAGE,
+              "the device holds " + keys + " key" + (keys == 1 ? "" : "s")
+                  + "; re-initializing erases " + (keys == 1 ? "it" : "them all")
+                  + ". Back up first (hsmkit backup) or add --force");
+        }
+      }
+      if (dkek.none) {
+        ctx().err().println(
+            "hsmkit: warning: no DKEK: keys on this device can never be backed up or restored");
+      }
+      InitializeRequest req =
+          new InitializeRequest(so, userPin, 0x0001, retries, dkek.none ? null : dkek.shares);
+      try {
+        s.initialize(req);
+      } finally {
+        req.wipe();
+      }
+      if (label != null && !label.isEmpty()) {
+        s.verifyPin(userPin);
+        s.writeFile(TokenInfo.FID, TokenInfo.encode(label));
+      }
+      ctx().out().println("Device initialized"
+          + (dkek.none ? " without DKEK."
+              : dkek.shares == 0 ? " with a random DKEK (backups restore only to this device)."
+              : "; import " + dkek.shares + " DKEK share" + (dkek.shares == 1 ? "" : "s")
+                  + " now (hsmkit dkek import) before generating keys."));
+      return 0;
+    } finally {
+      Arrays.fill(so, (byte) 0);
+      Arrays.fill(userPin, (byte) 0);
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package io.hsmkit.cli.key;
+
+import io.hsmkit.cli.support.CliException;
+import io.hsmkit.cli.support.Json;
+import io.hsmkit.cli.support.TokenCommand;
+import io.hsmkit.cli.token.Token;
+import io.hsmkit.client.HsmException;
+import io.hsmkit.client.SmartCardHsmSession;
+import io.hsmkit.client.keys.KeyInfo;
+import io.hsmkit.client.keys.KeyManager;
+import io.hsmkit.client.keys.KeySpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hsmkit keys generate | list | delete | export-public}. */
+@Command(
+    name = "keys",
+    description = "Generate, list, delete keys and export public keys.",
+    subcommands = {
+      KeysCommand.Generate.class, KeysCommand.ListKeys.class, KeysCommand.Delete.class,
+      KeysCommand.ExportPublic.class
+    })
+public final class KeysCommand {
+
+  static byte[] parseId(String hex) {
+    try {
+      byte[] id = HexFormat.of().parseHex(hex);
+      if (id.length == 0 || id.length > 64) {
+        throw CliException.usage("--id must be 1 to 64 bytes of hex, e.g. 01");
+      }
+      return id;
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--id must be hex digits, e.g. 01 (got \"" + hex + "\")");
+    }
+  }
+
+  static KeyInfo find(KeyManager km, String idHex, Integer keyRef)
+      throws IOException, HsmException {
+    if ((idHex == null) == (keyRef == null)) {
+      throw CliException.usage("give exactly one of --id and --key-ref");
+    }
+    if (keyRef != null) {
+      return km.findByRef(keyRef)
+          .orElseThrow(() -> new CliException(CliException.REFUSED, "no key with key reference " + keyRef));
+    }
+    return km.findById(parseId(idHex))
+        .orElseThrow(() -> new CliException(CliException.REFUSED, "no key with id " + idHex));
+  }
+
+  static void login(TokenCommand cmd, SmartCardHsmSession s, String pin) throws IOException, HsmException {
+    byte[] p = cmd.secretsForLogin().get(pin, "HSMKIT_PIN", "User PIN", "--pin");
+    try {
+      s.select();
+      s.verifyPin(p);
+    } finally {
+      Arrays.fill(p, (byte) 0);
+    }
+  }
+
+  @Command(name = "generate", description = "Generate a key pair on the card.")
+  public static final class Generate extends TokenCommand {
+    @Option(names = "--type", required = true, description = "ec:CURVE (e.g. ec:secp256r1, ec:brainpoolP256r1, ec:secp256k1) or rsa:BITS (1024, 1536, 2048, 3072, 4096).")
+    String type;
+
+    @Option(names = "--id", description = "PKCS#11 id in hex, e.g. 01 (default: derived from the public key, as OpenSC does).")
+    String id;
+
+    @Option(names = "--label", description = "Key label.")
+    String label;
+
+    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
+    String pin;
+
+    KeySpec spec;
+
+    @Override
+    protected void validate() {
+      try {
+        spec = KeySpec.parse(type);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(e.getMessage());
+      }
+      if (id != null) {
+        parseId(id);
+      }
+    }
+
+    @Override
+    protected int run(Token token) throws IOException, HsmException {
+      SmartCardHsmSession s = token.session();
+      login(this, s, pin);
+      if (spec instanceof KeySpec.Rsa r && r.bits() >= 2048) {
+        ctx().err().println("hsmkit: generating " + spec + " on the card, this can take a while...");
+      }
+      KeyInfo k = new KeyManager(s).generate(spec, id == null ? null : parseId(id), label == null ? "" : label);
+      ctx().out().printf("Generated %s key: key ref %d, id %s%s%n", k.algorithm(), k.keyRef(), k.idHex(),
+          k.label().isEmpty() ? "" : ", label \"" + k.label() + "\"");
+      return 0;
+    }
+  }
+
+  @Command(name = "list", description = "List the keys: key reference, id, label, algorithm, size, usage.")
+  public static final class ListKeys extends TokenCommand {
+    @Option(names = "--json", description = "Print JSON for scripts.")
+    boolean json;
+
+    @Override
+    protected int run(Token token) throws IOException, HsmException {
+      SmartCardHsmSession s = token.session();
+      s.select();
+      List<KeyInfo> keys = new KeyManager(s).list();
+      if (json) {
+        List<Object> out = new ArrayList<>();
+        for (KeyInfo k : keys) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("keyRef", k.keyRef());
+          m.put("id", k.idHex());
+          m.put("label", k.label());
+          m.put("algorithm", k.algorithm());
+          m.put("size", k.sizeBits());
+          m.put("usage", List.of(k.usage()));
+          m.put("certificate", k.certificate() != null);
+          out.add(m);
+        }
+        ctx().out().println(Json.write(out));
+        return 0;
+      }
+      if (keys.isEmpty()) {
+        ctx().out().println("No keys.");
+        return 0;
+      }
+      ctx().out().printf("%-7s %-42s %-20s %-22s %-5s %s%n", "KEYREF", "ID", "LABEL", "ALGORITHM", "SIZE", "USAGE");
+      for (KeyInfo k : keys) {
+        ctx().out().printf("%-7d %-42s %-20s %-22s %-5d %s%n", k.keyRef(), k.idHex(), k.label(),
+            k.algorithm(), k.sizeBits(), String.join(",", k.usage()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", description = "Delete a key with its description and certificate.")
+  public static final class Delete extends TokenCommand {
+    @Option(names = "--id", description = "PKCS#11 id in hex.")
+    String id;
+
+    @Option(names = "--key-ref", description = "Key reference (1-255).")
+    Integer keyRef;
+
+    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
+    String pin;
+
+    @Override
+    protected int run(Token token) throws IOException, HsmException {
+      SmartCardHsmSession s = token.session();
+      s.select();
+      KeyManager km = new KeyManager(s);
+      KeyInfo k = find(km, id, keyRef);
+      login(this, s, pin);
+      km.delete(k.keyRef());
+      ctx().out().printf("Deleted key ref %d (id %s).%n", k.keyRef(), k.idHex());
+      return 0;
+    }
+  }
+
+  @Command(name = "export-public", description = "Write a public key as PEM or DER (SubjectPublicKeyInfo).")
+  public static final class ExportPublic extends TokenCommand {
+    @Option(names = "--id", description = "PKCS#11 id in hex.")
+    String id;
+
+    @Option(names = "--key-ref", description = "Key reference (1-255).")
+    Integer keyRef;
+
+    @Option(names = "--format", defaultValue = "pem", description = "pem or der (default pem).")
+    String format;
+
+    @Option(names = "--out", description = "Output file (default: standard output).")
+    Path out;
+
+    @Override
+    protected void validate() {
+      if (!format.equals("pem") && !format.equals("der")) {
+        throw CliException.usage("--format must be pem or der");
+      }
+    }
+
+    @Override
+    protected int run(Token token) throws IOException, HsmException {
+      SmartCardHsmSession s = token.session();
+      s.select();
+      KeyInfo k = find(new KeyManager(s), id, keyRef);
+      if (k.publicKey() == null) {
+        throw new CliException(CliException.REFUSED, "key ref " + k.keyRef() + " has no readable public key");
+      }
+      byte[] der = k.publicKey().getEncoded();
+      byte[] bytes = format.equals("der") ? der : pem(der).getBytes(StandardCharsets.US_ASCII);
+      if (out != null) {
+        Files.write(out, bytes);
+      } else if (format.equals("der")) {
+        System.out.write(bytes);
+        System.out.flush();
+      } else {
+        ctx().out().print(new String(bytes, StandardCharsets.US_ASCII));
+        ctx().out().flush();
+      }
+      return 0;
+    }
+  }
+
+  public static String pem(byte[] spki) {
+    String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(spki);
+    return "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n";
+  }
+}

@@ -1,0 +1,53 @@
+package io.hsmkit.cli.key;
+
+import io.hsmkit.cli.support.CliException;
+import io.hsmkit.cli.support.Json;
+import io.hsmkit.cli.support.TokenCommand;
+import io.hsmkit.cli.token.Token;
+import io.hsmkit.client.HsmException;
+import io.hsmkit.client.IcPrincipal;
+import io.hsmkit.client.SmartCardHsmSession;
+import io.hsmkit.client.keys.KeyInfo;
+import io.hsmkit.client.keys.KeyManager;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hsmkit principal --key-id 01}: the Internet Computer principal that {@code dfx identity
+ * get-principal} prints for an HSM identity on that key, without dfx. Only the principal goes to
+ * standard output, so {@code P=$(hsmkit principal --key-id 01)} works.
+ */
+@Command(name = "principal", description = "Print the Internet Computer principal of a key (as dfx does).")
+public final class PrincipalCommand extends TokenCommand {
+  @Option(names = "--key-id", required = true, description = "PKCS#11 id of the key in hex, e.g. 01.")
+  String keyId;
+
+  @Option(names = "--json", description = "Print JSON (principal, key id, public key).")
+  boolean json;
+
+  @Override
+  protected int run(Token token) throws IOException, HsmException {
+    SmartCardHsmSession s = token.session();
+    s.select();
+    KeyInfo k = KeysCommand.find(new KeyManager(s), keyId, null);
+    if (k.publicKey() == null) {
+      throw new CliException(CliException.REFUSED, "key " + keyId + " has no readable public key");
+    }
+    byte[] spki = k.publicKey().getEncoded();
+    String principal = IcPrincipal.ofPublicKey(spki);
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("principal", principal);
+      m.put("keyId", k.idHex());
+      m.put("keyRef", k.keyRef());
+      m.put("publicKey", java.util.Base64.getEncoder().encodeToString(spki));
+      ctx().out().println(Json.write(m));
+    } else {
+      ctx().out().println(principal);
+    }
+    return 0;
+  }
+}

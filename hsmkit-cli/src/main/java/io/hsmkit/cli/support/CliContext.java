@@ -1,0 +1,17 @@
+package io.hsmkit.cli.support;
+
+import io.hsmkit.cli.token.TokenSpec;
+import java.io.PrintWriter;
+
+/** What every subcommand gets from the root command: token choice, secrets, output streams. */
+public interface CliContext {
+  TokenSpec tokenSpec();
+
+  Secrets secrets();
+
+  PrintWriter out();
+
+  PrintWriter err();
+
+  boolean verbose();
+}

@@ -1,0 +1,81 @@
+package io.hsmkit.cli.support;
+
+import java.io.Console;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Where PINs come from, in order: the command-line option (as in the runbooks), the environment
+ * variable ({@code HSMKIT_PIN}, {@code HSMKIT_SO_PIN}, …), a no-echo prompt when a terminal is
+ * attached; otherwise a clear error. Values are returned as byte arrays the caller wipes.
+ */
+public final class Secrets {
+  private final Map<String, String> env;
+  private final Console console;
+
+  public Secrets(Map<String, String> env, Console console) {
+    this.env = env;
+    this.console = console;
+  }
+
+  public static Secrets system() {
+    return new Secrets(System.getenv(), System.console());
+  }
+
+  /**
+   * Resolves a secret.
+   *
+   * @param optionValue the option's value, or null when not given
+   * @param envVar the environment variable to fall back on
+   * @param prompt the prompt text, e.g. "User PIN"
+   * @param optionName the option, for the error message
+   */
+  public byte[] get(String optionValue, String envVar, String prompt, String optionName) {
+    if (optionValue != null) {
+      return optionValue.getBytes(StandardCharsets.UTF_8);
+    }
+    String fromEnv = env.get(envVar);
+    if (fromEnv != null && !fromEnv.isEmpty()) {
+      return fromEnv.getBytes(StandardCharsets.UTF_8);
+    }
+    if (console != null) {
+      char[] chars = console.readPassword("%s: ", prompt);
+      if (chars == null) {
+        throw CliException.usage(prompt + " not entered");
+      }
+      return toBytes(chars);
+    }
+    throw CliException.usage(
+        prompt + " needed: give " + optionName + ", set " + envVar + ", or run on a terminal");
+  }
+
+  /** Asks twice on a terminal and checks both agree (for new PINs and passwords). */
+  public byte[] getNew(String optionValue, String envVar, String prompt, String optionName) {
+    if (optionValue != null || (env.get(envVar) != null && !env.get(envVar).isEmpty())
+        || console == null) {
+      return get(optionValue, envVar, prompt, optionName);
+    }
+    byte[] a = get(null, envVar, prompt, optionName);
+    byte[] b = get(null, envVar, prompt + " (again)", optionName);
+    try {
+      if (!Arrays.equals(a, b)) {
+        Arrays.fill(a, (byte) 0);
+        throw CliException.usage("the two entries differ");
+      }
+      return a;
+    } finally {
+      Arrays.fill(b, (byte) 0);
+    }
+  }
+
+  static byte[] toBytes(char[] chars) {
+    ByteBuffer bb = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
+    byte[] out = Arrays.copyOf(bb.array(), bb.limit());
+    Arrays.fill(bb.array(), (byte) 0);
+    Arrays.fill(chars, '\0');
+    return out;
+  }
+}

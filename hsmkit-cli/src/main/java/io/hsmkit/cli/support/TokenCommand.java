@@ -1,0 +1,40 @@
+package io.hsmkit.cli.support;
+
+import io.hsmkit.card.state.StateException;
+import io.hsmkit.cli.token.Token;
+import io.hsmkit.client.HsmException;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of the subcommands that talk to a token: opens the token named by {@code --token}, runs
+ * {@link #run(Token)}, and turns failures into one-line errors with the CLI's exit codes (0 ok, 1
+ * the card refused or could not be reached, 2 usage).
+ */
+public abstract class TokenCommand implements Callable<Integer> {
+  @Spec protected CommandSpec spec;
+
+  protected CliContext ctx() {
+    return (CliContext) spec.root().userObject();
+  }
+
+  /** The secrets source, for helpers that log in on behalf of a command. */
+  public Secrets secretsForLogin() {
+    return ctx().secrets();
+  }
+
+  protected abstract int run(Token token) throws IOException, HsmException;
+
+  /** Checks done before the token is opened (option validation). */
+  protected void validate() {}
+
+  @Override
+  public Integer call() throws IOException, HsmException, StateException {
+    validate();
+    try (Token token = Token.open(ctx().tokenSpec())) {
+      return run(token);
+    }
+  }
+}

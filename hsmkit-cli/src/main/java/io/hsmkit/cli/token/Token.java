@@ -1,0 +1,66 @@
+package io.hsmkit.cli.token;
+
+import io.hsmkit.apdu.ApduTransport;
+import io.hsmkit.card.CardEnvironment;
+import io.hsmkit.card.CardOs;
+import io.hsmkit.card.state.StateException;
+import io.hsmkit.client.PcscTransport;
+import io.hsmkit.client.SmartCardHsmSession;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * An open token: a session over the embedded card or a PC/SC reader. Closing it releases the card
+ * (and the state directory's lock).
+ */
+public final class Token implements AutoCloseable {
+  private final TokenSpec spec;
+  private final ApduTransport transport;
+  private final CardOs embedded;
+  private final SmartCardHsmSession session;
+  private final String description;
+
+  private Token(TokenSpec spec, ApduTransport transport, CardOs embedded, String description) {
+    this.spec = spec;
+    this.transport = transport;
+    this.embedded = embedded;
+    this.session = new SmartCardHsmSession(transport);
+    this.description = description;
+  }
+
+  public static Token open(TokenSpec spec) throws IOException, StateException {
+    if (spec.kind() == TokenSpec.Kind.EMULATED) {
+      Path dir = Path.of(spec.value());
+      CardOs card = CardOs.open(dir, CardEnvironment.system());
+      card.powerOn();
+      ApduTransport t = card::process;
+      return new Token(spec, t, card, "emulated token " + dir.toAbsolutePath().normalize());
+    }
+    PcscTransport t = PcscTransport.open(spec.value());
+    return new Token(spec, t, null, "reader \"" + t.readerName() + "\"");
+  }
+
+  public SmartCardHsmSession session() {
+    return session;
+  }
+
+  public TokenSpec spec() {
+    return spec;
+  }
+
+  /** Where the token is, for messages: the state directory or the reader name. */
+  public String description() {
+    return description;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      transport.close();
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package io.hsmkit.client.keys;
+
+import io.hsmkit.apdu.TlvException;
+import io.hsmkit.client.HsmException;
+import io.hsmkit.client.SmartCardHsmSession;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
+
+/**
+ * Keys on a SmartCard-HSM laid out exactly as OpenSC lays them out (sc-hsm-protocol.md §3): the
+ * key in {@code CCxx}, its CV request or certificate in {@code CExx}, its description (label, id)
+ * in {@code C4xx}. So keys made here show up in {@code pkcs11-tool -O} and {@code pkcs15-tool
+ * --dump} with their labels, and keys made by OpenSC show up here.
+ */
+public final class KeyManager {
+  static final int KEY = 0xCC00;
+  static final int PRKD = 0xC400;
+  static final int EE_CERT = 0xCE00;
+  static final int DEV_AUT = 0x2F02;
+
+  private final SmartCardHsmSession session;
+
+  public KeyManager(SmartCardHsmSession session) {
+    this.session = session;
+  }
+
+  /** Every key but the device key, by key reference. */
+  public List<KeyInfo> list() throws IOException, HsmException {
+    List<KeyInfo> keys = new ArrayList<>();
+    for (int ref : keyRefs()) {
+      keys.add(describe(ref));
+    }
+    return keys;
+  }
+
+  /** Key references in use (1..255). */
+  public TreeSet<Integer> keyRefs() throws IOException, HsmException {
+    TreeSet<Integer> refs = new TreeSet<>();
+    for (int fid : session.enumerate()) {
+      if ((fid >>> 8) == 0xCC && (fid & 0xFF) != 0) {
+        refs.add(fid & 0xFF);
+      }
+    }
+    return refs;
+  }
+
+  public Optional<KeyInfo> findById(byte[] id) throws IOException, HsmException {
+    for (KeyInfo k : list()) {
+      if (Arrays.equals(k.id(), id)) {
+        return Optional.of(k);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public Optional<KeyInfo> findByRef(int ref) throws IOException, HsmException {
+    return keyRefs().contains(ref) ? Optional.of(describe(ref)) : Optional.empty();
+  }
+
+  /** Reads what the card holds about key {@code ref}. */
+  public KeyInfo describe(int ref) throws IOException, HsmException {
+    Optional<byte[]> prkd = session.readFile(PRKD | ref);
+    Optional<byte[]> ce = session.readFile(EE_CERT | ref);
+    PublicKey pub = null;
+    byte[] cert = null;
+    if (ce.isPresent() && ce.get().length > 0) {
+      byte[] c = ce.get();
+      try {
+        if ((c[0] & 0xFF) == 0x30) {
+          X509Certificate x =
+              (X509Certificate)
+                  CertificateFactory.getInstance("X.509")
+                      .generateCertificate(new java.io.ByteArrayInputStream(c));
+          pub = x.getPublicKey();
+          cert = c;
+        } else {
+          pub = CvRequests.publicKey(c);
+        }
+      } catch (CertificateException | TlvException e) {
+        pub = null;
+      }
+    }
+    String label = "";
+    byte[] id = new byte[0];
+    String[] usage = new String[0];
+    int size = 0;
+    boolean ec = pub instanceof ECPublicKey;
+    if (prkd.isPresent()) {
+      try {
+        PrivateKeyDescription d = PrivateKeyDescription.decode(prkd.get());
+        label = d.label();
+        id = d.id();
+        usage = d.usage();
+        size = d.sizeBits();
+        ec = d.ec();
+      } catch (IOException e) {
+        // an unreadable description leaves the key nameless, as OpenSC does
+      }
+    }
+    String algorithm;
+    if (pub instanceof ECPublicKey e) {
+      algorithm = "EC " + curveName(e);
+      size = e.getParams().getCurve().getField().getFieldSize();
+    } else if (pub instanceof RSAPublicKey r) {
+      algorithm = "RSA";
+      size = r.getModulus().bitLength();
+    } else {
+      algorithm = ec ? "EC" : "RSA";
+    }
+    return new KeyInfo(ref, id, label, algorithm, size, usage, pub, cert);
+  }
+
+  /**
+   * Generates a key as {@code pkcs11-tool --keypairgen} does: lowest free key reference, GAKP, CV
+   * request into {@code CExx}, PrKD with label and id into {@code C4xx}. Needs the user PIN.
+   *
+   * @param id the PKCS#11 id, or null for OpenSC's default (SHA-1 of the modulus or of the EC
+   *     point's X coordinate)
+   */
+  public KeyInfo generate(KeySpec spec, byte[] id, String label)
+      throws IOException, HsmException {
+    if (id != null && findById(id).isPresent()) {
+      throw new HsmException(
+          "a key with id " + java.util.HexFormat.of().formatHex(id) + " exists already", null);
+    }
+    int ref = freeKeyRef();
+    byte[] request = session.generateKeyPair(ref, CvRequests.gakpBody(spec, serial() + "00001"));
+    PublicKey pub;
+    try {
+      pub = CvRequests.publicKey(request);
+    } catch (TlvException e) {
+      throw new HsmException("the card answered key generation with an unreadable request", null);
+    }
+    byte[] keyId = id != null ? id : intrinsicId(pub);
+    session.writeFile(EE_CERT | ref, request);
+    PrivateKeyDescription d =
+        new PrivateKeyDescription(spec instanceof KeySpec.Ec, label, keyId, ref, spec.bits());
+    session.writeFile(PRKD | ref, d.encode());
+    return describe(ref);
+  }
+
+  /** Deletes a key with its description and certificate, as OpenSC does. */
+  public void delete(int ref) throws IOException, HsmException {
+    if (!session.deleteFile(KEY | ref)) {
+      throw new HsmException("no key with key reference " + ref, null);
+    }
+    session.deleteFile(PRKD | ref);
+    session.deleteFile(EE_CERT | ref);
+  }
+
+  public int freeKeyRef() throws IOException, HsmException {
+    TreeSet<Integer> used = keyRefs();
+    for (int i = 1; i <= 255; i++) {
+      if (!used.contains(i)) {
+        return i;
+      }
+    }
+    throw new HsmException("the card has no free key reference", null);
+  }
+
+  /** The token serial number OpenSC shows: the device CHR without its last 5 characters. */
+  public String serial() throws IOException, HsmException {
+    byte[] devAut =
+        session.readFile(DEV_AUT)
+            .orElseThrow(() -> new HsmException("the card has no device certificate (2F02)", null));
+    try {
+      String chr = CvRequests.chr(devAut);
+      return chr.length() > 5 ? chr.substring(0, chr.length() - 5) : chr;
+    } catch (TlvException e) {
+      throw new HsmException("the device certificate (2F02) does not decode", null);
+    }
+  }
+
+  /**
+   * OpenSC's default CKA_ID ({@code pkcs15-id-style = mozilla}): SHA-1 of the RSA modulus or of the
+   * EC point's X coordinate.
+   */
+  public static byte[] intrinsicId(PublicKey pub) {
+    try {
+      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+      if (pub instanceof RSAPublicKey r) {
+        return sha1.digest(CvRequests.unsigned(r.getModulus()));
+      }
+      ECPublicKey e = (ECPublicKey) pub;
+      int len = (e.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+      return sha1.digest(CvRequests.fixed(e.getW().getAffineX(), len));
+    } catch (NoSuchAlgorithmException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  static String curveName(ECPublicKey e) {
+    BigInteger p = ((java.security.spec.ECFieldFp) e.getParams().getCurve().getField()).getP();
+    return KeySpec.curveByPrime(p).orElse("unknown curve");
+  }
+
+  /** The encoded point of an EC public key (04 || X || Y). */
+  public static byte[] ecPoint(ECPublicKey e) {
+    return EC5Util.convertPoint(e.getParams(), e.getW()).getEncoded(false);
+  }
+}
