@@ -1,0 +1,76 @@
+package io.hsmkit.client.keys;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The signature and decryption mechanisms the card offers, in the split OpenSC uses
+ * (sc-hsm-protocol.md §2.13, §2.14): RSA PKCS#1 v1.5 is padded on the host and signed raw; PSS
+ * sends the hash; ECDSA with SHA-1/224/256 is hashed by the card, SHA-384/512 on the host.
+ */
+public enum Mechanism {
+  RSA_RAW("rsa-raw", Kind.RSA_SIGN, null),
+  RSA_PKCS1_SHA1("rsa-pkcs1-sha1", Kind.RSA_SIGN, "SHA-1"),
+  RSA_PKCS1_SHA224("rsa-pkcs1-sha224", Kind.RSA_SIGN, "SHA-224"),
+  RSA_PKCS1_SHA256("rsa-pkcs1-sha256", Kind.RSA_SIGN, "SHA-256"),
+  RSA_PKCS1_SHA384("rsa-pkcs1-sha384", Kind.RSA_SIGN, "SHA-384"),
+  RSA_PKCS1_SHA512("rsa-pkcs1-sha512", Kind.RSA_SIGN, "SHA-512"),
+  RSA_PSS_SHA1("rsa-pss-sha1", Kind.RSA_SIGN, "SHA-1"),
+  RSA_PSS_SHA224("rsa-pss-sha224", Kind.RSA_SIGN, "SHA-224"),
+  RSA_PSS_SHA256("rsa-pss-sha256", Kind.RSA_SIGN, "SHA-256"),
+  RSA_PSS_SHA384("rsa-pss-sha384", Kind.RSA_SIGN, "SHA-384"),
+  RSA_PSS_SHA512("rsa-pss-sha512", Kind.RSA_SIGN, "SHA-512"),
+  ECDSA("ecdsa", Kind.EC_SIGN, null),
+  ECDSA_SHA1("ecdsa-sha1", Kind.EC_SIGN, "SHA-1"),
+  ECDSA_SHA224("ecdsa-sha224", Kind.EC_SIGN, "SHA-224"),
+  ECDSA_SHA256("ecdsa-sha256", Kind.EC_SIGN, "SHA-256"),
+  ECDSA_SHA384("ecdsa-sha384", Kind.EC_SIGN, "SHA-384"),
+  ECDSA_SHA512("ecdsa-sha512", Kind.EC_SIGN, "SHA-512"),
+  RSA_DECRYPT_RAW("rsa-raw-decrypt", Kind.RSA_DECRYPT, null),
+  RSA_DECRYPT_PKCS1("rsa-pkcs1", Kind.RSA_DECRYPT, null),
+  RSA_DECRYPT_OAEP_SHA1("rsa-oaep-sha1", Kind.RSA_DECRYPT, "SHA-1"),
+  RSA_DECRYPT_OAEP_SHA256("rsa-oaep-sha256", Kind.RSA_DECRYPT, "SHA-256");
+
+  public enum Kind {
+    RSA_SIGN,
+    EC_SIGN,
+    RSA_DECRYPT
+  }
+
+  private final String cliName;
+  private final Kind kind;
+  private final String hash;
+
+  Mechanism(String cliName, Kind kind, String hash) {
+    this.cliName = cliName;
+    this.kind = kind;
+    this.hash = hash;
+  }
+
+  public String cliName() {
+    return cliName;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The JCA digest name, or null when the input is already a hash or a raw block. */
+  public String hash() {
+    return hash;
+  }
+
+  public boolean isPss() {
+    return name().startsWith("RSA_PSS");
+  }
+
+  public static Optional<Mechanism> byCliName(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return Arrays.stream(values()).filter(m -> m.cliName.equals(n)).findFirst();
+  }
+
+  public static String names(Kind kind) {
+    return String.join(", ", Arrays.stream(values()).filter(m -> m.kind == kind).map(Mechanism::cliName).toList());
+  }
+}
