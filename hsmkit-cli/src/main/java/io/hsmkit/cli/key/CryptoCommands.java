@@ -1,0 +1,163 @@
+package io.hsmkit.cli.key;
+
+import io.hsmkit.cli.support.CliException;
+import io.hsmkit.cli.support.TokenCommand;
+import io.hsmkit.cli.token.Token;
+import io.hsmkit.client.HsmException;
+import io.hsmkit.client.SmartCardHsmSession;
+import io.hsmkit.client.keys.KeyInfo;
+import io.hsmkit.client.keys.KeyManager;
+import io.hsmkit.client.keys.KeyOperations;
+import io.hsmkit.client.keys.Mechanism;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hsmkit sign | decrypt | derive}: private-key operations on a card key. */
+public final class CryptoCommands {
+  private CryptoCommands() {}
+
+  abstract static class KeyOperationCommand extends TokenCommand {
+    @Option(names = "--id", description = "PKCS#11 id of the key in hex.")
+    String id;
+
+    @Option(names = "--key-ref", description = "Key reference (1-255).")
+    Integer keyRef;
+
+    @Option(names = "--in", description = "Input file (default: standard input).")
+    Path in;
+
+    @Option(names = "--out", description = "Output file (default: standard output).")
+    Path out;
+
+    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
+    String pin;
+
+    byte[] input() throws IOException {
+      return in != null ? Files.readAllBytes(in) : System.in.readAllBytes();
+    }
+
+    void output(byte[] result) throws IOException {
+      if (out != null) {
+        Files.write(out, result);
+      } else {
+        System.out.write(result);
+        System.out.flush();
+      }
+    }
+
+    KeyInfo key(SmartCardHsmSession s) throws IOException, HsmException {
+      s.select();
+      KeyInfo k = KeysCommand.find(new KeyManager(s), id, keyRef);
+      KeysCommand.login(this, s, pin);
+      return k;
+    }
+  }
+
+  static Mechanism mechanism(String name, Mechanism.Kind... kinds) {
+    Mechanism m = Mechanism.byCliName(name).orElse(null);
+    for (Mechanism.Kind k : kinds) {
+      if (m != null && m.kind() == k) {
+        return m;
+      }
+    }
+    StringBuilder valid = new StringBuilder();
+    for (Mechanism.Kind k : kinds) {
+      valid.append(valid.length() == 0 ? "" : ", ").append(Mechanism.names(k));
+    }
+    throw CliException.usage("--mechanism must be one of: " + valid);
+  }
+
+  @Command(name = "sign", description = "Sign data with a card key (ECDSA signatures are DER).")
+  public static final class Sign extends KeyOperationCommand {
+    @Option(names = "--mechanism", required = true,
+        description = "ecdsa-sha256 (default for scripts), ecdsa-sha1/224/384/512, ecdsa (input is a hash), rsa-pkcs1-sha256 (and sha1/224/384/512), rsa-pss-sha256 (and sha1/224/384/512), rsa-raw.")
+    String mechanism;
+
+    Mechanism m;
+
+    @Override
+    protected void validate() {
+      m = mechanism(mechanism, Mechanism.Kind.EC_SIGN, Mechanism.Kind.RSA_SIGN);
+    }
+
+    @Override
+    protected int run(Token token) throws IOException, HsmException {
+      byte[] data = input();
+      SmartCardHsmSession s = token.session();
+      KeyInfo k = key(s);
+      output(new KeyOperations(s).sign(k, m, data));
+      return 0;
+    }
+  }
+
+  @Command(name = "decrypt", description = "Decrypt an RSA cryptogram with a card key.")
+  public static final class Decrypt extends KeyOperationCommand {
+    @Option(names = "--mechanism", defaultValue = "rsa-pkcs1",
+        description = "rsa-pkcs1 (default), rsa-oaep-sha1, rsa-oaep-sha256, rsa-raw-decrypt.")
+    String mechanism;
+
+    Mechanism m;
+
+    @Override
+    protected void validate() {
+      m = mechanism(mechanism, Mechanism.Kind.RSA_DECRYPT);
+    }
+
+    @Override
+    protected int run(Token token) throws IOException, HsmException {
+      byte[] data = input();
+      SmartCardHsmSession s = token.session();
+      KeyInfo k = key(s);
+      output(new KeyOperations(s).decrypt(k, m, data));
+      return 0;
+    }
+  }
+
+  @Command(name = "derive",
+      description = "ECDH: derive the shared secret (X coordinate) with a peer public key.")
+  public static final class Derive extends KeyOperationCommand {
+    @Option(names = "--peer", required = true,
+        description = "Peer public key: PEM or DER SubjectPublicKeyInfo, or a raw point 04||X||Y.")
+    Path peer;
+
+    @Override
+    protected int run(Token token) throws IOException, HsmException {
+      byte[] point = peerPoint(Files.readAllBytes(peer));
+      SmartCardHsmSession s = token.session();
+      KeyInfo k = key(s);
+      output(new KeyOperations(s).deriveEcdh(k, point));
+      return 0;
+    }
+  }
+
+  /** Reads a peer key as PEM/DER SubjectPublicKeyInfo or a raw uncompressed point. */
+  static byte[] peerPoint(byte[] file) {
+    String text = new String(file, StandardCharsets.US_ASCII);
+    byte[] der = file;
+    if (text.contains("-----BEGIN PUBLIC KEY-----")) {
+      String b64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+      der = Base64.getDecoder().decode(b64);
+    }
+    if (der.length > 0 && der[0] == 0x04) {
+      return der;
+    }
+    try {
+      ECPublicKey pub =
+          (ECPublicKey)
+              KeyFactory.getInstance("EC", new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                  .generatePublic(new X509EncodedKeySpec(der));
+      return KeyManager.ecPoint(pub);
+    } catch (GeneralSecurityException | ClassCastException | IllegalArgumentException e) {
+      throw CliException.usage("--peer is not an EC public key (PEM, DER or 04||X||Y)");
+    }
+  }
+}
