@@ -1,6 +1,6 @@
 package io.hsmkit.cli.device;
 
-import io.hsmkit.cli.support.Json;
+import io.hsmkit.client.json.Json;
 import io.hsmkit.cli.support.TokenCommand;
 import io.hsmkit.cli.token.Token;
 import io.hsmkit.client.AppletInfo;

@@ -1,7 +1,7 @@
 package io.hsmkit.cli.key;
 
 import io.hsmkit.cli.support.CliException;
-import io.hsmkit.cli.support.Json;
+import io.hsmkit.client.json.Json;
 import io.hsmkit.cli.support.TokenCommand;
 import io.hsmkit.cli.token.Token;
 import io.hsmkit.client.HsmException;

@@ -1,0 +1,257 @@
+package io.hsmkit.client.backup;
+
+import io.hsmkit.apdu.TlvException;
+import io.hsmkit.client.DkekStatus;
+import io.hsmkit.client.HsmException;
+import io.hsmkit.client.SmartCardHsmSession;
+import io.hsmkit.client.json.Json;
+import io.hsmkit.client.keys.KeyInfo;
+import io.hsmkit.client.keys.KeyManager;
+import io.hsmkit.client.keys.KeyOperations;
+import io.hsmkit.client.keys.Mechanism;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Whole-device backup and restore. A backup directory holds one {@code sc-hsm-tool}-compatible
+ * wrap file per key and {@code manifest.json} (device serial, DKEK KCV, and per key: reference,
+ * id, label, algorithm, public key, file name and SHA-256). Restore checks everything it can
+ * before it changes anything: the files' hashes, the target's KCV, and free key references.
+ */
+public final class BackupManager {
+  public static final String MANIFEST = "manifest.json";
+  static final int FORMAT = 1;
+
+  private final SmartCardHsmSession session;
+  private final KeyManager keys;
+
+  public BackupManager(SmartCardHsmSession session) {
+    this.session = session;
+    this.keys = new KeyManager(session);
+  }
+
+  /** One key in a manifest. */
+  public record Entry(
+      int keyRef, String id, String label, String algorithm, int size, String publicKey,
+      String file, String sha256) {}
+
+  /** A parsed manifest. */
+  public record Manifest(String serial, String kcv, List<Entry> keys) {}
+
+  /**
+   * Wraps every key into {@code dir} (created; must be empty). Needs the user PIN and a complete
+   * DKEK.
+   */
+  public Manifest backup(Path dir) throws IOException, HsmException {
+    DkekStatus dkek =
+        session.dkekStatus()
+            .orElseThrow(() -> new HsmException(
+                "the device has no DKEK: its keys can never be backed up", null));
+    if (!dkek.complete()) {
+      throw new HsmException(
+          "the DKEK is incomplete (" + dkek.outstanding() + " share(s) missing); import them first",
+          null);
+    }
+    Files.createDirectories(dir);
+    try (var s = Files.list(dir)) {
+      if (s.findAny().isPresent()) {
+        throw new HsmException(dir + " is not empty; back up into a new directory", null);
+      }
+    }
+    List<Entry> entries = new ArrayList<>();
+    for (KeyInfo k : keys.list()) {
+      byte[] blob = session.wrapKey(k.keyRef());
+      byte[] prkd = session.readFile(0xC400 | k.keyRef()).orElse(null);
+      byte[] cert = session.readFile(0xCE00 | k.keyRef()).orElse(null);
+      byte[] file = new WrapFile(blob, prkd, cert).encode();
+      String name = String.format("key-%03d.bin", k.keyRef());
+      writeAtomically(dir.resolve(name), file);
+      entries.add(
+          new Entry(k.keyRef(), k.idHex(), k.label(), k.algorithm(), k.sizeBits(),
+              k.publicKey() == null ? null
+                  : Base64.getEncoder().encodeToString(k.publicKey().getEncoded()),
+              name, sha256Hex(file)));
+    }
+    Manifest m = new Manifest(keys.serial(), dkek.kcvHex(), entries);
+    writeAtomically(dir.resolve(MANIFEST), toJson(m).getBytes(StandardCharsets.UTF_8));
+    return m;
+  }
+
+  /**
+   * Restores a backup. Checks first, changes nothing if any check fails: manifest and file hashes,
+   * the target device's DKEK KCV against the manifest's, and (without {@code force}) that every
+   * key reference is free. With {@code verify}, signs with each restored key and checks the
+   * signature against the recorded public key.
+   */
+  public List<Entry> restore(Path dir, boolean force, boolean verify)
+      throws IOException, HsmException {
+    Manifest m = readManifest(dir);
+    Map<Entry, WrapFile> files = new LinkedHashMap<>();
+    for (Entry e : m.keys()) {
+      byte[] file = Files.readAllBytes(dir.resolve(e.file()));
+      if (!sha256Hex(file).equals(e.sha256())) {
+        throw new HsmException(e.file() + " does not match its SHA-256 in the manifest", null);
+      }
+      try {
+        files.put(e, WrapFile.decode(file));
+      } catch (TlvException ex) {
+        throw new HsmException(e.file() + ": " + ex.getMessage(), null);
+      }
+    }
+    Optional<DkekStatus> dkek = session.dkekStatus();
+    if (dkek.isEmpty() || !dkek.get().complete()) {
+      throw new HsmException("the target device has no complete DKEK; initialize it with DKEK "
+          + "shares and import the same shares first", null);
+    }
+    if (!dkek.get().kcvHex().equalsIgnoreCase(m.kcv())) {
+      throw new HsmException("DKEK mismatch: the target's KCV is " + dkek.get().kcvHex()
+          + ", the backup's is " + m.kcv() + "; nothing was changed", null);
+    }
+    TreeSet<Integer> used = keys.keyRefs();
+    if (!force) {
+      for (Entry e : m.keys()) {
+        if (used.contains(e.keyRef())) {
+          throw new HsmException("key reference " + e.keyRef() + " is in use on the target; "
+              + "use --force to replace it; nothing was changed", null);
+        }
+      }
+    }
+    for (var me : files.entrySet()) {
+      Entry e = me.getKey();
+      WrapFile w = me.getValue();
+      if (used.contains(e.keyRef())) {
+        session.deleteFile(0xCC00 | e.keyRef());
+      }
+      session.unwrapKey(e.keyRef(), w.blob());
+      replaceFile(0xC400 | e.keyRef(), w.prkd());
+      replaceFile(0xCE00 | e.keyRef(), w.certificate());
+    }
+    if (verify) {
+      for (Entry e : m.keys()) {
+        verifyRestored(e);
+      }
+    }
+    return m.keys();
+  }
+
+  private void replaceFile(int fid, byte[] content) throws IOException, HsmException {
+    session.deleteFile(fid);
+    if (content != null) {
+      session.writeFile(fid, content);
+    }
+  }
+
+  private void verifyRestored(Entry e) throws IOException, HsmException {
+    if (e.publicKey() == null) {
+      throw new HsmException("key ref " + e.keyRef() + " has no recorded public key to verify", null);
+    }
+    KeyInfo k = keys.findByRef(e.keyRef())
+        .orElseThrow(() -> new HsmException("key ref " + e.keyRef() + " missing after restore", null));
+    byte[] challenge = session.challenge(32);
+    boolean ec = e.algorithm().startsWith("EC");
+    Mechanism mech = ec ? Mechanism.ECDSA_SHA256 : Mechanism.RSA_PKCS1_SHA256;
+    byte[] sig = new KeyOperations(session).sign(k, mech, challenge);
+    try {
+      byte[] spki = Base64.getDecoder().decode(e.publicKey());
+      var bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+      PublicKey pub = KeyFactory.getInstance(ec ? "EC" : "RSA", bc)
+          .generatePublic(new X509EncodedKeySpec(spki));
+      Signature v = Signature.getInstance(ec ? "SHA256withECDSA" : "SHA256withRSA", bc);
+      v.initVerify(pub);
+      v.update(challenge);
+      if (!v.verify(sig)) {
+        throw new HsmException("restored key ref " + e.keyRef()
+            + " does not sign for its recorded public key", null);
+      }
+    } catch (GeneralSecurityException | IllegalArgumentException ex) {
+      throw new HsmException("cannot verify key ref " + e.keyRef() + ": " + ex.getMessage(), null);
+    }
+  }
+
+  public static Manifest readManifest(Path dir) throws IOException, HsmException {
+    Path p = dir.resolve(MANIFEST);
+    if (!Files.exists(p)) {
+      throw new HsmException(dir + " has no " + MANIFEST + "; not an hsmkit backup", null);
+    }
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(p));
+      if (!Long.valueOf(FORMAT).equals(root.get("format"))) {
+        throw new HsmException(p + ": unknown manifest format " + root.get("format"), null);
+      }
+      List<Entry> entries = new ArrayList<>();
+      for (Object o : (List<?>) root.get("keys")) {
+        Map<?, ?> k = (Map<?, ?>) o;
+        String file = (String) k.get("file");
+        if (file == null || !file.matches("key-\\d{3}\\.bin")) {
+          throw new HsmException(p + ": bad file name in manifest", null);
+        }
+        int ref = ((Long) k.get("keyRef")).intValue();
+        if (ref < 1 || ref > 255) {
+          throw new HsmException(p + ": key reference out of range", null);
+        }
+        entries.add(new Entry(ref, (String) k.get("id"), (String) k.get("label"),
+            (String) k.get("algorithm"), ((Long) k.get("size")).intValue(),
+            (String) k.get("publicKey"), file, (String) k.get("sha256")));
+      }
+      return new Manifest((String) root.get("serial"), (String) root.get("kcv"), entries);
+    } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+      throw new HsmException(p + " is damaged: " + e.getMessage(), null);
+    }
+  }
+
+  static String toJson(Manifest m) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("format", FORMAT);
+    root.put("created", Instant.now().toString());
+    root.put("serial", m.serial());
+    root.put("kcv", m.kcv());
+    List<Object> list = new ArrayList<>();
+    for (Entry e : m.keys()) {
+      Map<String, Object> k = new LinkedHashMap<>();
+      k.put("keyRef", e.keyRef());
+      k.put("id", e.id());
+      k.put("label", e.label());
+      k.put("algorithm", e.algorithm());
+      k.put("size", e.size());
+      k.put("publicKey", e.publicKey());
+      k.put("file", e.file());
+      k.put("sha256", e.sha256());
+      list.add(k);
+    }
+    root.put("keys", list);
+    return Json.write(root) + "\n";
+  }
+
+  static String sha256Hex(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void writeAtomically(Path target, byte[] content) throws IOException {
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    Files.write(tmp, content);
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+}
