@@ -1,0 +1,170 @@
+package io.hsmkit.cli.key;
+
+import io.hsmkit.apdu.TlvException;
+import io.hsmkit.cli.support.CliException;
+import io.hsmkit.cli.support.TokenCommand;
+import io.hsmkit.cli.token.Token;
+import io.hsmkit.client.HsmException;
+import io.hsmkit.client.SmartCardHsmSession;
+import io.hsmkit.client.backup.BackupManager;
+import io.hsmkit.client.backup.WrapFile;
+import io.hsmkit.client.keys.KeyManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hsmkit wrap | unwrap | backup | restore}: key backup under the DKEK. */
+public final class BackupCommands {
+  private BackupCommands() {}
+
+  static void checkRef(int ref) {
+    if (ref < 1 || ref > 255) {
+      throw CliException.usage("--key-ref must be between 1 and 255");
+    }
+  }
+
+  @Command(name = "wrap",
+      description = "Export one key encrypted under the DKEK (file compatible with sc-hsm-tool --wrap-key).")
+  public static final class Wrap extends TokenCommand {
+    @Option(names = "--key-ref", required = true, description = "Key reference (see hsmkit keys list).")
+    int keyRef;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "Output file.")
+    Path file;
+
+    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
+    String pin;
+
+    @Override
+    protected void validate() {
+      checkRef(keyRef);
+      if (Files.exists(file)) {
+        throw CliException.usage(file + " exists; choose a new file name");
+      }
+    }
+
+    @Override
+    protected int run(Token token) throws IOException, HsmException {
+      SmartCardHsmSession s = token.session();
+      KeysCommand.login(this, s, pin);
+      if (new KeyManager(s).findByRef(keyRef).isEmpty()) {
+        throw new CliException(CliException.REFUSED, "no key with key reference " + keyRef);
+      }
+      byte[] blob = s.wrapKey(keyRef);
+      byte[] prkd = s.readFile(0xC400 | keyRef).orElse(null);
+      byte[] cert = s.readFile(0xCE00 | keyRef).orElse(null);
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.write(tmp, new WrapFile(blob, prkd, cert).encode());
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      ctx().out().printf("Key ref %d wrapped into %s.%n", keyRef, file);
+      return 0;
+    }
+  }
+
+  @Command(name = "unwrap",
+      description = "Import a wrapped key (file from hsmkit wrap or sc-hsm-tool --wrap-key).")
+  public static final class Unwrap extends TokenCommand {
+    @Parameters(index = "0", paramLabel = "FILE", description = "Wrapped key file.")
+    Path file;
+
+    @Option(names = "--key-ref", required = true, description = "Key reference to import into (1-255).")
+    int keyRef;
+
+    @Option(names = "--force", description = "Replace a key, description or certificate already at that reference.")
+    boolean force;
+
+    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
+    String pin;
+
+    WrapFile wrap;
+
+    @Override
+    protected void validate() {
+      checkRef(keyRef);
+      try {
+        wrap = WrapFile.decode(Files.readAllBytes(file));
+      } catch (IOException e) {
+        throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+      } catch (TlvException e) {
+        throw CliException.usage(file + ": " + e.getMessage());
+      }
+    }
+
+    @Override
+    protected int run(Token token) throws IOException, HsmException {
+      SmartCardHsmSession s = token.session();
+      KeysCommand.login(this, s, pin);
+      boolean occupied = new KeyManager(s).keyRefs().contains(keyRef)
+          || s.readFile(0xC400 | keyRef).isPresent() || s.readFile(0xCE00 | keyRef).isPresent();
+      if (occupied && !force) {
+        throw new CliException(CliException.REFUSED, "key reference " + keyRef
+            + " is in use; choose a free one (hsmkit keys list) or add --force to replace it");
+      }
+      if (occupied) {
+        s.deleteFile(0xCC00 | keyRef);
+      }
+      s.unwrapKey(keyRef, wrap.blob());
+      s.deleteFile(0xC400 | keyRef);
+      s.deleteFile(0xCE00 | keyRef);
+      if (wrap.prkd() != null) {
+        s.writeFile(0xC400 | keyRef, wrap.prkd());
+      }
+      if (wrap.certificate() != null) {
+        s.writeFile(0xCE00 | keyRef, wrap.certificate());
+      }
+      ctx().out().printf("Key imported at key ref %d.%n", keyRef);
+      return 0;
+    }
+  }
+
+  @Command(name = "backup",
+      description = "Wrap every key into DIR with a manifest (KCV, references, labels, public keys, SHA-256).")
+  public static final class Backup extends TokenCommand {
+    @Parameters(index = "0", paramLabel = "DIR", description = "New, empty backup directory.")
+    Path dir;
+
+    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
+    String pin;
+
+    @Override
+    protected int run(Token token) throws IOException, HsmException {
+      SmartCardHsmSession s = token.session();
+      KeysCommand.login(this, s, pin);
+      BackupManager.Manifest m = new BackupManager(s).backup(dir);
+      ctx().out().printf("Backed up %d key%s into %s (DKEK KCV %s).%n", m.keys().size(),
+          m.keys().size() == 1 ? "" : "s", dir, m.kcv());
+      return 0;
+    }
+  }
+
+  @Command(name = "restore",
+      description = "Restore a backup; checks the DKEK KCV first and changes nothing on a mismatch.")
+  public static final class Restore extends TokenCommand {
+    @Parameters(index = "0", paramLabel = "DIR", description = "Backup directory.")
+    Path dir;
+
+    @Option(names = "--verify", description = "Prove each restored key signs for its recorded public key.")
+    boolean verify;
+
+    @Option(names = "--force", description = "Replace keys already at the backup's key references.")
+    boolean force;
+
+    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
+    String pin;
+
+    @Override
+    protected int run(Token token) throws IOException, HsmException {
+      SmartCardHsmSession s = token.session();
+      KeysCommand.login(this, s, pin);
+      List<BackupManager.Entry> restored = new BackupManager(s).restore(dir, force, verify);
+      ctx().out().printf("Restored %d key%s%s.%n", restored.size(), restored.size() == 1 ? "" : "s",
+          verify ? ", each verified against its recorded public key" : "");
+      return 0;
+    }
+  }
+}
