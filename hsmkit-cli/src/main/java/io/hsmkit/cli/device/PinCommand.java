@@ -57,10 +57,7 @@ public final class PinCommand {
       byte[] soText = ctx().secrets().get(soPin, "HSMKIT_SO_PIN", "SO-PIN", "--so-pin");
       byte[] so = PinRules.soPin(soText, "the SO-PIN");
       Arrays.fill(soText, (byte) 0);
-      String fromEnv = System.getenv("HSMKIT_NEW_PIN");
-      byte[] next = newPin != null || (fromEnv != null && !fromEnv.isEmpty())
-          ? ctx().secrets().get(newPin, "HSMKIT_NEW_PIN", "New user PIN", "--new-pin")
-          : null;
+      byte[] next = ctx().secrets().optional(newPin, "HSMKIT_NEW_PIN");
       try {
         if (next != null) {
           PinRules.userPin(next, "the new user PIN");

@@ -52,6 +52,15 @@ public final class Secrets {
         prompt + " needed: give " + optionName + ", set " + envVar + ", or run on a terminal");
   }
 
+  /** A secret that may be absent: the option's value, else the environment variable, else null. */
+  public byte[] optional(String optionValue, String envVar) {
+    if (optionValue != null) {
+      return optionValue.getBytes(StandardCharsets.UTF_8);
+    }
+    String fromEnv = env.get(envVar);
+    return fromEnv == null || fromEnv.isEmpty() ? null : fromEnv.getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Asks twice on a terminal and checks both agree (for new PINs and passwords). */
   public byte[] getNew(String optionValue, String envVar, String prompt, String optionName) {
     if (optionValue != null || (env.get(envVar) != null && !env.get(envVar).isEmpty())

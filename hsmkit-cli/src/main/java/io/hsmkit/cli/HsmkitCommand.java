@@ -1,0 +1,103 @@
+package io.hsmkit.cli;
+
+import io.hsmkit.cli.device.InitCommand;
+import io.hsmkit.cli.device.PinCommand;
+import io.hsmkit.cli.device.SoPinCommand;
+import io.hsmkit.cli.device.StatusCommand;
+import io.hsmkit.cli.key.BackupCommands;
+import io.hsmkit.cli.key.CryptoCommands;
+import io.hsmkit.cli.key.KeysCommand;
+import io.hsmkit.cli.key.PrincipalCommand;
+import io.hsmkit.cli.support.CliContext;
+import io.hsmkit.cli.support.CliException;
+import io.hsmkit.cli.support.Secrets;
+import io.hsmkit.cli.token.TokenSpec;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code hsmkit} root command: global options and the subcommand list. Adding a subcommand is
+ * one class and one line here.
+ */
+@Command(
+    name = "hsmkit",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "A software Nitrokey HSM 2 and the tools to run a real or emulated one.",
+    subcommands = {
+      StatusCommand.class,
+      InitCommand.class,
+      PinCommand.class,
+      SoPinCommand.class,
+      KeysCommand.class,
+      CryptoCommands.Sign.class,
+      CryptoCommands.Decrypt.class,
+      CryptoCommands.Derive.class,
+      BackupCommands.Wrap.class,
+      BackupCommands.Unwrap.class,
+      BackupCommands.Backup.class,
+      BackupCommands.Restore.class,
+      PrincipalCommand.class,
+    })
+public final class HsmkitCommand implements CliContext {
+  private final Map<String, String> env;
+  private final Secrets secrets;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  @Option(
+      names = "--token",
+      scope = ScopeType.INHERIT,
+      paramLabel = "SPEC",
+      description =
+          "emulated:DIR or pcsc[:READER]. Default: $HSMKIT_TOKEN, else emulated:$HSMKIT_HOME/token"
+              + " (HSMKIT_HOME defaults to ~/.hsmkit).")
+  String token;
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "Show stack traces on errors.")
+  boolean verbose;
+
+  public HsmkitCommand(Map<String, String> env, Secrets secrets, PrintWriter out, PrintWriter err) {
+    this.env = env;
+    this.secrets = secrets;
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public TokenSpec tokenSpec() {
+    try {
+      return token != null ? TokenSpec.parse(token) : TokenSpec.defaultFrom(env);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(e.getMessage());
+    }
+  }
+
+  @Override
+  public Secrets secrets() {
+    return secrets;
+  }
+
+  @Override
+  public PrintWriter out() {
+    return out;
+  }
+
+  @Override
+  public PrintWriter err() {
+    return err;
+  }
+
+  @Override
+  public boolean verbose() {
+    return verbose || "1".equals(env.get("HSMKIT_DEBUG"));
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+}

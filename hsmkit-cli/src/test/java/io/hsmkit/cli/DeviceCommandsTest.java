@@ -1,0 +1,159 @@
+package io.hsmkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeviceCommandsTest {
+  static final String SO = "3537363231383830";
+  @TempDir Path home;
+  CliRunner cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new CliRunner(home);
+  }
+
+  @Test
+  void status_factoryNewToken_saysNotInitialized_andCreatesDefaultToken() {
+    CliRunner.Result r = cli.ok("status");
+    assertThat(r.out()).contains("Serial number        : DEHK").contains("never been initialized");
+    assertThat(home.resolve("token/card.state")).exists();
+  }
+
+  @Test
+  void init_thenStatus_showsSoAndUserTriesAndDkek() {
+    cli.ok("init", "--so-pin", SO, "--pin", "358138", "--dkek-shares", "1", "--label", "MTG-CARA-HSM");
+    String out = cli.ok("status").out();
+    assertThat(out)
+        .contains("Label                : MTG-CARA-HSM")
+        .contains("User PIN reset with SO-PIN enabled")
+        .contains("SO-PIN tries left    : 15")
+        .contains("User PIN tries left  : 3")
+        .contains("DKEK shares          : 1")
+        .contains("DKEK import pending, 1 share(s) still missing")
+        .contains("Keys                 : 0");
+  }
+
+  @Test
+  void status_json_isMachineReadable() {
+    cli.ok("init", "--so-pin", SO, "--pin", "358138", "--no-dkek");
+    String json = cli.ok("status", "--json").out();
+    @SuppressWarnings("unchecked")
+    var m = (java.util.Map<String, Object>) io.hsmkit.client.json.Json.parse(json);
+    assertThat(m).containsEntry("initialized", true).containsEntry("soPinTriesLeft", 15L)
+        .containsEntry("userPinTriesLeft", 3L).containsEntry("keys", 0L);
+    assertThat((String) m.get("serial")).startsWith("DEHK").hasSize(11);
+  }
+
+  @Test
+  void init_soPinNotSixteenHex_refusedBeforeSendingAnything() throws Exception {
+    cli.ok("status"); // create the token
+    byte[] before = Files.readAllBytes(home.resolve("token/card.state"));
+    for (String bad : new String[] {"1234", "353736323138383G", "35373632313838301"}) {
+      CliRunner.Result r = cli.run("init", "--so-pin", bad, "--pin", "358138", "--no-dkek");
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err()).contains("16 hexadecimal digits").doesNotContain(bad);
+    }
+    assertThat(Files.readAllBytes(home.resolve("token/card.state"))).isEqualTo(before);
+  }
+
+  @Test
+  void init_userPinLengthAndDkekDecision_enforced() {
+    assertThat(cli.run("init", "--so-pin", SO, "--pin", "12345", "--no-dkek").err())
+        .contains("6 to 15 characters");
+    assertThat(cli.run("init", "--so-pin", SO, "--pin", "1234567890123456", "--no-dkek").exit())
+        .isEqualTo(2);
+    CliRunner.Result noDecision = cli.run("init", "--so-pin", SO, "--pin", "358138");
+    assertThat(noDecision.exit()).isEqualTo(2);
+    assertThat(noDecision.err()).contains("--dkek-shares").contains("--no-dkek");
+    assertThat(cli.run("init", "--so-pin", SO, "--pin", "358138", "--no-dkek", "--dkek-shares", "1").exit())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void init_noDkek_warnsThatKeysCanNeverBeBackedUp() {
+    CliRunner.Result r = cli.ok("init", "--so-pin", SO, "--pin", "358138", "--no-dkek");
+    assertThat(r.err()).contains("never be backed up");
+  }
+
+  @Test
+  void init_retriesBeyondSafeLimitForShortPin_refused() {
+    CliRunner.Result r =
+        cli.run("init", "--so-pin", SO, "--pin", "358138", "--no-dkek", "--pin-retries", "5");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("between 1 and 3");
+  }
+
+  @Test
+  void init_wrongSoPinOnReinit_reportsTriesLeft() {
+    cli.ok("init", "--so-pin", SO, "--pin", "358138", "--no-dkek");
+    CliRunner.Result r =
+        cli.run("init", "--so-pin", "0000000000000000", "--pin", "358138", "--no-dkek");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("wrong SO-PIN, 14 tries left");
+    assertThat(cli.ok("status").out()).contains("SO-PIN tries left    : 14");
+  }
+
+  @Test
+  void pins_fromEnvironment_andChangeUnblockFlow() {
+    cli.env.put("HSMKIT_SO_PIN", SO);
+    cli.env.put("HSMKIT_PIN", "358138");
+    cli.ok("init", "--no-dkek");
+    cli.env.put("HSMKIT_NEW_PIN", "123456");
+    cli.ok("pin", "change");
+    cli.env.put("HSMKIT_PIN", "999999");
+    CliRunner.Result wrong = cli.run("pin", "change");
+    assertThat(wrong.exit()).isEqualTo(1);
+    assertThat(wrong.err()).contains("wrong user PIN, 2 tries left");
+    cli.run("pin", "change");
+    cli.run("pin", "change");
+    assertThat(cli.ok("status").out()).contains("User PIN locked");
+    cli.env.put("HSMKIT_NEW_PIN", "654321");
+    cli.ok("pin", "unblock");
+    assertThat(cli.ok("status").out()).contains("User PIN tries left  : 3");
+    // the new PIN from HSMKIT_NEW_PIN is the one that works now
+    cli.env.put("HSMKIT_PIN", "654321");
+    cli.env.put("HSMKIT_NEW_PIN", "111111");
+    cli.ok("pin", "change");
+  }
+
+  @Test
+  void soPinChange_requiresHexAndCurrentPin() {
+    cli.ok("init", "--so-pin", SO, "--pin", "358138", "--no-dkek");
+    assertThat(cli.run("so-pin", "change", "--so-pin", SO, "--new-so-pin", "not-hex-at-all!!").exit())
+        .isEqualTo(2);
+    cli.ok("so-pin", "change", "--so-pin", SO, "--new-so-pin", "0011223344556677");
+    assertThat(cli.run("so-pin", "change", "--so-pin", SO, "--new-so-pin", SO).err())
+        .contains("wrong SO-PIN, 14 tries left");
+  }
+
+  @Test
+  void missingSecret_withoutTerminal_saysHowToGiveIt() {
+    CliRunner.Result r = cli.run("init", "--pin", "358138", "--no-dkek");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--so-pin").contains("HSMKIT_SO_PIN");
+  }
+
+  @Test
+  void tokenInUse_isRefusedWithClearError() throws Exception {
+    try (var card = io.hsmkit.card.CardOs.open(home.resolve("token"),
+        io.hsmkit.card.CardEnvironment.system())) {
+      CliRunner.Result r = cli.run("status");
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err()).contains("in use by another process");
+    }
+  }
+
+  @Test
+  void badTokenSpec_isAUsageError() {
+    CliRunner.Result r = cli.run("--token", "floppy:/x", "status");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("emulated:DIR");
+    assertThat(cli.run("status", "--token", "emulated:" + home.resolve("other")).exit()).isZero();
+  }
+}
