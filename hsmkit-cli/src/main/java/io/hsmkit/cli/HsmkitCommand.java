@@ -41,6 +41,7 @@ import picocli.CommandLine.ScopeType;
       BackupCommands.Backup.class,
       BackupCommands.Restore.class,
       PrincipalCommand.class,
+      io.hsmkit.cli.device.DoctorCommand.class,
     })
 public final class HsmkitCommand implements CliContext {
   private final Map<String, String> env;
