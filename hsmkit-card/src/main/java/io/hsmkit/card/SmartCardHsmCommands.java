@@ -3,6 +3,7 @@ package io.hsmkit.card;
 import io.hsmkit.card.command.ChangeReferenceDataCommand;
 import io.hsmkit.card.command.DeleteFileCommand;
 import io.hsmkit.card.command.EnumerateObjectsCommand;
+import io.hsmkit.card.command.GenerateAsymmetricKeyPairCommand;
 import io.hsmkit.card.command.GetChallengeCommand;
 import io.hsmkit.card.command.InitializeDeviceCommand;
 import io.hsmkit.card.command.ReadBinaryCommand;
@@ -29,6 +30,7 @@ final class SmartCardHsmCommands {
             Map.entry(0x24, new ChangeReferenceDataCommand()),
             Map.entry(0x2C, new ResetRetryCounterCommand()),
             Map.entry(0x50, new InitializeDeviceCommand()),
-            Map.entry(0x84, new GetChallengeCommand())));
+            Map.entry(0x84, new GetChallengeCommand()),
+            Map.entry(0x46, new GenerateAsymmetricKeyPairCommand())));
   }
 }
