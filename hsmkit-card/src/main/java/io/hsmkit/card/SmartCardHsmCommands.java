@@ -1,6 +1,7 @@
 package io.hsmkit.card;
 
 import io.hsmkit.card.command.ChangeReferenceDataCommand;
+import io.hsmkit.card.command.DecipherCommand;
 import io.hsmkit.card.command.DeleteFileCommand;
 import io.hsmkit.card.command.EnumerateObjectsCommand;
 import io.hsmkit.card.command.GenerateAsymmetricKeyPairCommand;
@@ -9,6 +10,7 @@ import io.hsmkit.card.command.InitializeDeviceCommand;
 import io.hsmkit.card.command.ReadBinaryCommand;
 import io.hsmkit.card.command.ResetRetryCounterCommand;
 import io.hsmkit.card.command.SelectFileCommand;
+import io.hsmkit.card.command.SignCommand;
 import io.hsmkit.card.command.UpdateBinaryCommand;
 import io.hsmkit.card.command.VerifyCommand;
 import io.hsmkit.card.dispatch.CommandTable;
@@ -31,6 +33,8 @@ final class SmartCardHsmCommands {
             Map.entry(0x2C, new ResetRetryCounterCommand()),
             Map.entry(0x50, new InitializeDeviceCommand()),
             Map.entry(0x84, new GetChallengeCommand()),
-            Map.entry(0x46, new GenerateAsymmetricKeyPairCommand())));
+            Map.entry(0x46, new GenerateAsymmetricKeyPairCommand()),
+            Map.entry(0x68, new SignCommand()),
+            Map.entry(0x62, new DecipherCommand())));
   }
 }

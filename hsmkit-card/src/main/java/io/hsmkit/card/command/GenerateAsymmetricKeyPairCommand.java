@@ -30,7 +30,8 @@ import java.util.Optional;
  *       public key template, inner signature by the new key, outer CAR = the signer's CHR (device
  *       CHR from 2F02 for P2 = 0) unless the request gave {@code 45}, outer signature by the
  *       signer. With a 256-bit device key an RSA-4096 answer stays under OpenSC's 1200 bytes.
- *   <li>Store the key and, like the real card, the answer in EF {@code CE<id>} (OpenSC rewrites it).
+ *   <li>Store the key and, like the real card, the answer in EF {@code CE<id>} (OpenSC rewrites
+ *       it).
  * </ol>
  *
  * <p>An id already in use is <em>overwritten</em>, not refused with 6A89 (which the protocol notes

@@ -28,7 +28,10 @@ record KeyPairRequest(
     byte[] cpi, byte[] car, byte[] chr, KeySpec spec, Optional<byte[]> outerCar,
     byte[] algorithms) {
 
-  /** RSA: only e = 65537, sizes 1024..4096 in steps of 256 (OpenSC registers 1024/1536/2048/3072/4096). */
+  /**
+   * RSA: only e = 65537, sizes 1024..4096 in steps of 256 (OpenSC registers 1024, 1536, 2048,
+   * 3072 and 4096).
+   */
   static final int RSA_MIN_BITS = 1024;
   static final int RSA_MAX_BITS = 4096;
   static final int RSA_STEP_BITS = 256;

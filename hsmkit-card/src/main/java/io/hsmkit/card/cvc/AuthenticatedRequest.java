@@ -29,7 +29,7 @@ public final class AuthenticatedRequest {
         .toByteArray();
   }
 
-  /** What the outer signature covers: the complete {@code 7F21} TLV followed by the {@code 42} TLV. */
+  /** What the outer signature covers: the complete {@code 7F21} TLV, then the {@code 42} TLV. */
   public static byte[] outerSignedData(byte[] cvc, byte[] outerCar) {
     return new TlvWriter().raw(cvc).add(Cvc.TAG_CAR, outerCar).toByteArray();
   }

@@ -123,7 +123,7 @@ final class KeyTestCard {
     return serial() + "00001";
   }
 
-  /** The GAKP data {@code pkcs11-tool --keypairgen --key-type EC:<curve>} sends (§2.12, §10.E). */
+  /** The GAKP data of {@code pkcs11-tool --keypairgen --key-type EC:<curve>} (§2.12, §10.E). */
   byte[] openScEcRequest(Curve curve) {
     return request(
         ecTemplate(curve, curve.primeBytes(), curve.bBytes()), OPENSC_CAR, openScChr());
