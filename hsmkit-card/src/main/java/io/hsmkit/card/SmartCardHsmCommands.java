@@ -1,13 +1,16 @@
 package io.hsmkit.card;
 
 import io.hsmkit.card.command.ChangeReferenceDataCommand;
+import io.hsmkit.card.command.DecipherCommand;
 import io.hsmkit.card.command.DeleteFileCommand;
 import io.hsmkit.card.command.EnumerateObjectsCommand;
+import io.hsmkit.card.command.GenerateAsymmetricKeyPairCommand;
 import io.hsmkit.card.command.GetChallengeCommand;
 import io.hsmkit.card.command.InitializeDeviceCommand;
 import io.hsmkit.card.command.ReadBinaryCommand;
 import io.hsmkit.card.command.ResetRetryCounterCommand;
 import io.hsmkit.card.command.SelectFileCommand;
+import io.hsmkit.card.command.SignCommand;
 import io.hsmkit.card.command.UpdateBinaryCommand;
 import io.hsmkit.card.command.VerifyCommand;
 import io.hsmkit.card.dispatch.CommandTable;
@@ -29,6 +32,9 @@ final class SmartCardHsmCommands {
             Map.entry(0x24, new ChangeReferenceDataCommand()),
             Map.entry(0x2C, new ResetRetryCounterCommand()),
             Map.entry(0x50, new InitializeDeviceCommand()),
-            Map.entry(0x84, new GetChallengeCommand())));
+            Map.entry(0x84, new GetChallengeCommand()),
+            Map.entry(0x46, new GenerateAsymmetricKeyPairCommand()),
+            Map.entry(0x68, new SignCommand()),
+            Map.entry(0x62, new DecipherCommand())));
   }
 }

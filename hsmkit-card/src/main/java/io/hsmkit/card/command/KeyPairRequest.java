@@ -1,0 +1,166 @@
+package io.hsmkit.card.command;
+
+import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.apdu.Tlv;
+import io.hsmkit.apdu.TlvException;
+import io.hsmkit.card.crypto.Curve;
+import io.hsmkit.card.cvc.Cvc;
+import io.hsmkit.card.dispatch.SwException;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The command data of GENERATE ASYMMETRIC KEY PAIR: the contents of a {@code 7F4E} CVC body
+ * (sc-hsm-protocol.md §2.12), plus the optional CardContact extensions {@code 45} (outer CAR) and
+ * {@code 91} (allowed algorithms).
+ *
+ * <p>Parsed strictly, because an accepted request must produce a response OpenSC can decode:
+ * {@code 42} CAR and {@code 5F20} CHR are required (OpenSC's {@code c_asn1_cvc_body} makes them
+ * mandatory), {@code 5F29} defaults to 00. Every rejection is {@code 6A80}, except the key use
+ * counter ({@code 90}) and key domains ({@code 92}), which are real card features this emulator
+ * does not have ({@code 6A81}).
+ */
+record KeyPairRequest(
+    byte[] cpi, byte[] car, byte[] chr, KeySpec spec, Optional<byte[]> outerCar,
+    byte[] algorithms) {
+
+  /**
+   * RSA: only e = 65537, sizes 1024..4096 in steps of 256 (OpenSC registers 1024, 1536, 2048,
+   * 3072 and 4096).
+   */
+  static final int RSA_MIN_BITS = 1024;
+  static final int RSA_MAX_BITS = 4096;
+  static final int RSA_STEP_BITS = 256;
+  private static final BigInteger F4 = BigInteger.valueOf(65537);
+
+  /** What kind of key to make. */
+  sealed interface KeySpec permits Rsa, Ec {}
+
+  record Rsa(int bits) implements KeySpec {}
+
+  record Ec(Curve curve) implements KeySpec {}
+
+  static KeyPairRequest parse(byte[] data) throws SwException {
+    List<Tlv> tlvs = parseTlvs(data);
+    for (Tlv t : tlvs) {
+      switch (t.tag()) {
+        case Cvc.TAG_CPI, Cvc.TAG_CAR, Cvc.TAG_PUBLIC_KEY, Cvc.TAG_CHR, 0x45, 0x91 -> {}
+        case 0x90, 0x92 -> throw new SwException(StatusWord.FUNCTION_NOT_SUPPORTED);
+        default -> throw wrongData();
+      }
+    }
+    byte[] cpi = Tlv.find(tlvs, Cvc.TAG_CPI).map(Tlv::value).orElse(new byte[] {0});
+    byte[] car = required(tlvs, Cvc.TAG_CAR).value();
+    byte[] chr = required(tlvs, Cvc.TAG_CHR).value();
+    Optional<byte[]> outerCar = Tlv.find(tlvs, 0x45).map(Tlv::value);
+    byte[] algorithms = Tlv.find(tlvs, 0x91).map(Tlv::value).orElse(new byte[0]);
+    if (cpi.length != 1 || car.length == 0 || chr.length == 0
+        || outerCar.map(c -> c.length == 0).orElse(false)
+        || Tlv.find(tlvs, 0x91).map(t -> t.length() == 0).orElse(false)) {
+      throw wrongData();
+    }
+    KeySpec spec = keySpec(required(tlvs, Cvc.TAG_PUBLIC_KEY));
+    return new KeyPairRequest(cpi, car, chr, spec, outerCar, algorithms);
+  }
+
+  private static KeySpec keySpec(Tlv template) throws SwException {
+    List<Tlv> fields = parseTlvs(template.value());
+    byte[] oid = required(fields, 0x06).value();
+    if (Arrays.equals(oid, Cvc.ID_TA_RSA_V1_5_SHA_256)) {
+      return rsa(fields);
+    }
+    if (Arrays.equals(oid, Cvc.ID_TA_ECDSA_SHA_256)) {
+      return ec(fields);
+    }
+    throw wrongData();
+  }
+
+  /** {@code 06 oid, 82 exponent (65537 only), 02 modulus size in bits}; no key material. */
+  private static Rsa rsa(List<Tlv> fields) throws SwException {
+    for (Tlv t : fields) {
+      if (t.tag() != 0x06 && t.tag() != 0x82 && t.tag() != 0x02) {
+        throw wrongData();
+      }
+    }
+    Optional<Tlv> exponent = Tlv.find(fields, 0x82);
+    if (exponent.isPresent() && !F4.equals(new BigInteger(1, exponent.get().value()))) {
+      throw wrongData();
+    }
+    byte[] size = required(fields, 0x02).value();
+    if (size.length == 0 || size.length > 2) {
+      throw wrongData();
+    }
+    int bits = new BigInteger(1, size).intValueExact();
+    if (bits < RSA_MIN_BITS || bits > RSA_MAX_BITS || bits % RSA_STEP_BITS != 0) {
+      throw wrongData();
+    }
+    return new Rsa(bits);
+  }
+
+  /**
+   * The curve is the one whose prime is in {@code 81}, as OpenSC identifies it. Other domain
+   * parameters, when given, must be that curve's: a request for a curve with the same prime but a
+   * different equation (brainpoolP256t1 vs r1) is refused rather than silently answered with a
+   * key on another curve. A public point ({@code 86}) or private key ({@code 8A}) is refused.
+   */
+  private static Ec ec(List<Tlv> fields) throws SwException {
+    Curve curve =
+        Curve.byPrime(required(fields, 0x81).value()).orElseThrow(KeyPairRequest::wrongData);
+    for (Tlv t : fields) {
+      boolean matches =
+          switch (t.tag()) {
+            case 0x06, 0x81 -> true;
+            case 0x82 -> sameNumber(t, curve.aBytes());
+            case 0x83 -> sameNumber(t, curve.bBytes());
+            case 0x84 -> sameGenerator(t, curve);
+            case 0x85 -> sameNumber(t, curve.orderBytes());
+            case 0x87 -> sameNumber(t, curve.cofactorBytes());
+            default -> false;
+          };
+      if (!matches) {
+        throw wrongData();
+      }
+    }
+    return new Ec(curve);
+  }
+
+  private static boolean sameNumber(Tlv t, byte[] expected) {
+    return t.length() > 0 && new BigInteger(1, t.value()).equals(new BigInteger(1, expected));
+  }
+
+  private static boolean sameGenerator(Tlv t, Curve curve) {
+    try {
+      return curve.decodePoint(t.value()).equals(curve.x9().getG());
+    } catch (RuntimeException e) {
+      return false; // not a point of this curve
+    }
+  }
+
+  private static List<Tlv> parseTlvs(byte[] bytes) throws SwException {
+    List<Tlv> tlvs;
+    try {
+      tlvs = Tlv.parseAll(bytes);
+    } catch (TlvException e) {
+      throw wrongData();
+    }
+    Set<Integer> seen = new HashSet<>();
+    for (Tlv t : tlvs) {
+      if (!seen.add(t.tag())) {
+        throw wrongData();
+      }
+    }
+    return tlvs;
+  }
+
+  private static Tlv required(List<Tlv> tlvs, int tag) throws SwException {
+    return Tlv.find(tlvs, tag).orElseThrow(KeyPairRequest::wrongData);
+  }
+
+  private static SwException wrongData() {
+    return new SwException(StatusWord.WRONG_DATA);
+  }
+}

@@ -1,0 +1,113 @@
+package io.hsmkit.card.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.DigestInfo;
+
+/**
+ * The hash functions the SmartCard-HSM algorithms use (sc-hsm-protocol.md §2.13): SHA-1 and the
+ * SHA-2 family that OpenSC can hand to the card as a bare hash or as a PKCS#1 DigestInfo.
+ */
+public enum HashAlgorithm {
+  SHA1("SHA-1", 20, OIWObjectIdentifiers.idSHA1),
+  SHA224("SHA-224", 28, NISTObjectIdentifiers.id_sha224),
+  SHA256("SHA-256", 32, NISTObjectIdentifiers.id_sha256),
+  SHA384("SHA-384", 48, NISTObjectIdentifiers.id_sha384),
+  SHA512("SHA-512", 64, NISTObjectIdentifiers.id_sha512);
+
+  private final String jcaName;
+  private final int length;
+  private final ASN1ObjectIdentifier oid;
+
+  HashAlgorithm(String jcaName, int length, ASN1ObjectIdentifier oid) {
+    this.jcaName = jcaName;
+    this.length = length;
+    this.oid = oid;
+  }
+
+  /** A hash value together with the function that made it. */
+  public record Hashed(HashAlgorithm algorithm, byte[] hash) {
+    public Hashed {
+      hash = hash.clone();
+    }
+
+    @Override
+    public byte[] hash() {
+      return hash.clone();
+    }
+  }
+
+  /** The JCA name, e.g. {@code SHA-256}. */
+  public String jcaName() {
+    return jcaName;
+  }
+
+  /** Output length in bytes. */
+  public int length() {
+    return length;
+  }
+
+  public byte[] digest(byte[] message) {
+    try {
+      return MessageDigest.getInstance(jcaName, CardCrypto.bouncyCastle()).digest(message);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(jcaName + " is not available", e);
+    }
+  }
+
+  /** The DER DigestInfo {@code 30 { 30 { 06 oid, 05 00 }, 04 hash }} of PKCS#1 v1.5. */
+  public byte[] digestInfo(byte[] hash) {
+    try {
+      return new DigestInfo(new AlgorithmIdentifier(oid, DERNull.INSTANCE), hash)
+          .getEncoded(ASN1Encoding.DER);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("DigestInfo encoding failed", e);
+    }
+  }
+
+  /** The function whose output has {@code length} bytes (20 is taken as SHA-1). */
+  public static Optional<HashAlgorithm> byLength(int length) {
+    for (HashAlgorithm h : values()) {
+      if (h.length == length) {
+        return Optional.of(h);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Reads a DER DigestInfo naming one of these functions, with a hash of the right length and
+   * nothing after it; anything else is empty. Parameters may be NULL or absent.
+   */
+  public static Optional<Hashed> parseDigestInfo(byte[] input) {
+    if (input.length < 2 || input[0] != 0x30) {
+      return Optional.empty();
+    }
+    DigestInfo info;
+    try {
+      info = DigestInfo.getInstance(ASN1Primitive.fromByteArray(input));
+      if (!Arrays.equals(info.getEncoded(ASN1Encoding.DER), input)) {
+        return Optional.empty();
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return Optional.empty(); // not a DigestInfo: the caller decides what else it may be
+    }
+    ASN1ObjectIdentifier alg = info.getAlgorithmId().getAlgorithm();
+    byte[] hash = info.getDigest();
+    for (HashAlgorithm h : values()) {
+      if (h.oid.equals(alg) && h.length == hash.length) {
+        return Optional.of(new Hashed(h, hash));
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,87 @@
+package io.hsmkit.card.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hsmkit.apdu.Tlv;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.BigRange;
+import org.junit.jupiter.api.Test;
+
+/** The encodings and input checks of {@link KeyOperations} (sc-hsm-protocol.md §2.13, §2.14). */
+class KeyOperationsTest {
+  private static final KeyOperations OPS = new KeyOperations(new SecureRandom());
+  /** p - 1 for P-521 (2^521 - 2): r and s of P-521 signatures are below it. */
+  private static final String P521_MAX =
+      "6864797660130609714981900799081393217269435300143305"
+          + "4093944634591855431833976560521225596406614545549772"
+          + "96311391480858037121987999716643812574028291115057150";
+
+  @Test
+  void ecdsaSignature_smallValues_areLeftPaddedToWidth() {
+    byte[] der = KeyOperations.ecdsaSignature(BigInteger.ONE, BigInteger.TWO, 4);
+
+    assertThat(HexFormat.of().formatHex(der)).isEqualTo("300c" + "020400000001" + "020400000002");
+  }
+
+  @Test
+  void ecdsaSignature_topBitSet_getsOneLeadingZero() {
+    byte[] der = KeyOperations.ecdsaSignature(
+        new BigInteger("80000001", 16), new BigInteger("7fffffff", 16), 4);
+
+    assertThat(HexFormat.of().formatHex(der))
+        .isEqualTo("300d" + "02050080000001" + "02047fffffff");
+  }
+
+  @Property(tries = 300)
+  void ecdsaSignature_anyP521Values_haveFixedWidthAndDecodeBack(
+      @ForAll @BigRange(min = "1", max = P521_MAX) BigInteger r,
+      @ForAll @BigRange(min = "1", max = P521_MAX) BigInteger s)
+      throws Exception {
+    byte[] der = KeyOperations.ecdsaSignature(r, s, 66);
+
+    List<Tlv> ints = Tlv.parseFirst(der).children();
+    assertThat(ints).extracting(Tlv::length).containsOnly(66);
+    assertThat(new BigInteger(1, ints.get(0).value())).isEqualTo(r);
+    assertThat(new BigInteger(1, ints.get(1).value())).isEqualTo(s);
+    assertThat(der.length).isEqualTo(3 + 2 * 68); // 30 81 88: always above OpenSC's 137 bucket
+  }
+
+  @Test
+  void ecdh_pointOfWrongLength_isInvalidInput() {
+    KeyPair kp = new CardCrypto(new SecureRandom()).generateEc(Curve.SECP256R1);
+
+    assertThatThrownBy(() -> OPS.ecdh(kp.getPrivate(), Curve.SECP256R1, new byte[64]))
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void rsaRaw_emptyInput_isInvalidInput() {
+    KeyPair kp = new CardCrypto(new SecureRandom()).generateRsa(1024);
+
+    assertThatThrownBy(() -> OPS.rsaRaw(kp.getPrivate(), new byte[0]))
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void rsaPkcs1_digestInfoTooLongForKey_isInvalidInput() {
+    KeyPair kp = new CardCrypto(new SecureRandom()).generateRsa(1024);
+
+    assertThatThrownBy(() -> OPS.rsaPkcs1(kp.getPrivate(), new byte[128 - 10]))
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void leftPad_dropsOnlyLeadingZerosBeyondLength() {
+    assertThat(KeyOperations.leftPad(new byte[] {0, 0, 5}, 2)).containsExactly(0, 5);
+    assertThat(KeyOperations.leftPad(new byte[] {5}, 3)).containsExactly(0, 0, 5);
+    assertThatThrownBy(() -> KeyOperations.leftPad(new byte[] {1, 0, 0}, 2))
+        .isInstanceOf(IllegalStateException.class);
+  }
+}
