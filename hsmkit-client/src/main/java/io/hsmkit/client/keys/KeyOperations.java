@@ -171,11 +171,16 @@ public final class KeyOperations {
     }
   }
 
-  /** Raw RSA on the card behind Bouncy Castle's {@link AsymmetricBlockCipher} interface. */
+  /**
+   * Raw RSA on the card behind Bouncy Castle's {@link AsymmetricBlockCipher} interface, with the
+   * block sizes of BC's own RSA engine (the padding engines rely on them): k−1 bytes in when
+   * encrypting, k−1 bytes out (leading zero dropped) when decrypting, k = modulus length.
+   */
   private final class CardRsaEngine implements AsymmetricBlockCipher {
     private final KeyInfo key;
     private final Algorithm alg;
     private int modulusBytes;
+    private boolean forEncryption;
 
     CardRsaEngine(KeyInfo key, Algorithm alg) {
       this.key = key;
@@ -184,18 +189,19 @@ public final class KeyOperations {
 
     @Override
     public void init(boolean forEncryption, CipherParameters param) {
+      this.forEncryption = forEncryption;
       BigInteger n = ((RSAKeyParameters) param).getModulus();
       modulusBytes = (n.bitLength() + 7) / 8;
     }
 
     @Override
     public int getInputBlockSize() {
-      return modulusBytes;
+      return forEncryption ? modulusBytes - 1 : modulusBytes;
     }
 
     @Override
     public int getOutputBlockSize() {
-      return modulusBytes;
+      return forEncryption ? modulusBytes : modulusBytes - 1;
     }
 
     @Override
@@ -206,6 +212,9 @@ public final class KeyOperations {
         byte[] out = alg == Algorithm.RSA_RAW
             ? session.sign(key.keyRef(), alg, block)
             : session.decipher(key.keyRef(), alg, block);
+        if (!forEncryption && out.length == modulusBytes && out[0] == 0) {
+          return Arrays.copyOfRange(out, 1, out.length);
+        }
         return out;
       } catch (HsmException e) {
         throw new CardFailure(e);
