@@ -11,7 +11,7 @@ import io.hsmkit.cli.key.PrincipalCommand;
 import io.hsmkit.cli.support.CliContext;
 import io.hsmkit.cli.support.CliException;
 import io.hsmkit.cli.support.Secrets;
-import io.hsmkit.cli.token.TokenSpec;
+import io.hsmkit.token.TokenSpec;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine.Command;

@@ -1,8 +1,8 @@
 package io.hsmkit.cli.device;
 
 import io.hsmkit.cli.support.CliContext;
-import io.hsmkit.cli.token.Token;
-import io.hsmkit.cli.token.TokenSpec;
+import io.hsmkit.token.Token;
+import io.hsmkit.token.TokenSpec;
 import io.hsmkit.client.AppletInfo;
 import io.hsmkit.client.PcscTransport;
 import io.hsmkit.client.SmartCardHsmSession;

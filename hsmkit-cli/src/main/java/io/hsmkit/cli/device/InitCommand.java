@@ -3,7 +3,7 @@ package io.hsmkit.cli.device;
 import io.hsmkit.cli.support.CliException;
 import io.hsmkit.cli.support.PinRules;
 import io.hsmkit.cli.support.TokenCommand;
-import io.hsmkit.cli.token.Token;
+import io.hsmkit.token.Token;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.InitializeRequest;
 import io.hsmkit.client.PinReference;

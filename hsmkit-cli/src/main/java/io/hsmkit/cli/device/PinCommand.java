@@ -2,7 +2,7 @@ package io.hsmkit.cli.device;
 
 import io.hsmkit.cli.support.PinRules;
 import io.hsmkit.cli.support.TokenCommand;
-import io.hsmkit.cli.token.Token;
+import io.hsmkit.token.Token;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
 import java.io.IOException;

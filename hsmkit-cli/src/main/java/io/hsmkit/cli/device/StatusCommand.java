@@ -2,7 +2,7 @@ package io.hsmkit.cli.device;
 
 import io.hsmkit.client.json.Json;
 import io.hsmkit.cli.support.TokenCommand;
-import io.hsmkit.cli.token.Token;
+import io.hsmkit.token.Token;
 import io.hsmkit.client.AppletInfo;
 import io.hsmkit.client.DkekStatus;
 import io.hsmkit.client.HsmException;

@@ -3,7 +3,7 @@ package io.hsmkit.cli.key;
 import io.hsmkit.cli.support.CliException;
 import io.hsmkit.client.json.Json;
 import io.hsmkit.cli.support.TokenCommand;
-import io.hsmkit.cli.token.Token;
+import io.hsmkit.token.Token;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
 import io.hsmkit.client.keys.KeyInfo;

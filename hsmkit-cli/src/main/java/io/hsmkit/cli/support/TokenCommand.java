@@ -1,7 +1,7 @@
 package io.hsmkit.cli.support;
 
 import io.hsmkit.card.state.StateException;
-import io.hsmkit.cli.token.Token;
+import io.hsmkit.token.Token;
 import io.hsmkit.client.HsmException;
 import java.io.IOException;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package io.hsmkit.cli.token;
+package io.hsmkit.token;
 
 import java.nio.file.Path;
 import java.util.Map;

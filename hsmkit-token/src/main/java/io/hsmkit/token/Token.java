@@ -1,4 +1,4 @@
-package io.hsmkit.cli.token;
+package io.hsmkit.token;
 
 import io.hsmkit.apdu.ApduTransport;
 import io.hsmkit.card.CardEnvironment;
