@@ -19,6 +19,7 @@ import io.hsmkit.card.state.FileStateStore;
 import io.hsmkit.card.state.MemoryStateStore;
 import io.hsmkit.card.state.StateException;
 import io.hsmkit.card.state.StateStore;
+import io.hsmkit.card.state.StorageBackend;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -66,9 +67,16 @@ public final class CardOs implements AutoCloseable {
    * none (not initialized; the first INITIALIZE sets the SO-PIN).
    */
   public static CardOs open(Path dir, CardEnvironment env) throws StateException {
+    return open(dir, env, StorageBackend.FILES);
+  }
+
+  /** Opens a card with an explicit storage backend (fault-injection tests). */
+  public static CardOs open(Path dir, CardEnvironment env, StorageBackend backend)
+      throws StateException {
     CardCrypto crypto = new CardCrypto(env.random());
     FileStateStore store =
-        FileStateStore.open(dir, () -> factoryNewState(crypto, LocalDate.now(env.clock())));
+        FileStateStore.open(
+            dir, () -> factoryNewState(crypto, LocalDate.now(env.clock())), backend);
     try {
       return new CardOs(store, env);
     } catch (RuntimeException e) {

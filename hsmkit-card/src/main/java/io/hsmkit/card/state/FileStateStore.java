@@ -6,13 +6,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,14 +38,17 @@ public final class FileStateStore implements StateStore {
 
   private final Path dir;
   private final Path stateFile;
+  private final StorageBackend backend;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private CardState current;
   private long generation;
   private boolean closed;
+  private boolean failed;
 
-  private FileStateStore(Path dir, FileChannel lockChannel, FileLock lock) {
+  private FileStateStore(Path dir, FileChannel lockChannel, FileLock lock, StorageBackend backend) {
     this.dir = dir;
+    this.backend = backend;
     this.stateFile = dir.resolve(STATE_FILE);
     this.lockChannel = lockChannel;
     this.lock = lock;
@@ -62,6 +63,12 @@ public final class FileStateStore implements StateStore {
    */
   public static FileStateStore open(Path dir, Supplier<CardState> factoryNew)
       throws StateException {
+    return open(dir, factoryNew, StorageBackend.FILES);
+  }
+
+  /** Opens the state with an explicit storage backend (tests inject faults through it). */
+  public static FileStateStore open(
+      Path dir, Supplier<CardState> factoryNew, StorageBackend backend) throws StateException {
     Path abs = dir.toAbsolutePath().normalize();
     try {
       if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
@@ -99,7 +106,7 @@ public final class FileStateStore implements StateStore {
       channel.write(
           ByteBuffer.wrap(
               (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
-      FileStateStore store = new FileStateStore(abs, channel, lock);
+      FileStateStore store = new FileStateStore(abs, channel, lock, backend);
       store.load(factoryNew);
       return store;
     } catch (IOException e) {
@@ -115,7 +122,7 @@ public final class FileStateStore implements StateStore {
     Files.deleteIfExists(dir.resolve(TEMP_FILE)); // a write that never reached its rename
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(stateFile);
+      bytes = backend.read(stateFile);
     } catch (NoSuchFileException e) {
       CardState fresh = factoryNew.get();
       this.generation = 0;
@@ -140,55 +147,57 @@ public final class FileStateStore implements StateStore {
 
   @Override
   public synchronized CardState current() {
-    ensureOpen();
+    if (closed) {
+      throw new IllegalStateException("state store " + dir + " is closed");
+    }
     return current;
   }
 
+  /**
+   * Commits {@code next}. If any step fails, what is on disk is unknown to the caller (the rename
+   * may or may not have happened), so the store re-reads the file: memory then follows disk and a
+   * PIN try that reached the disk is never given back by the card carrying on with an older copy.
+   * If even that read fails, the store refuses all further use, like a card that lost power.
+   */
   @Override
   public synchronized void commit(CardState next) throws StateException {
     ensureOpen();
     try {
       write(next, generation + 1);
     } catch (IOException e) {
+      resyncAfterFailedWrite();
       throw new StateException("cannot write " + stateFile + ": " + e.getMessage(), e);
     }
     generation++;
     current = next.copy();
   }
 
+  private void resyncAfterFailedWrite() throws StateException {
+    try {
+      StateCodec.Decoded d = StateCodec.decode(backend.read(stateFile), stateFile.toString());
+      current = d.state();
+      generation = d.generation();
+    } catch (IOException | StateException e) {
+      failed = true;
+      throw new StateException(
+          "card state " + stateFile + " could not be written nor re-read; reopen it", e);
+    }
+  }
+
   private void write(CardState state, long gen) throws IOException {
     byte[] bytes = StateCodec.encode(state, gen);
     Path tmp = dir.resolve(TEMP_FILE);
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            Set.of(
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE),
-            PosixFilePermissions.asFileAttribute(FILE_PERMS))) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    try {
-      Files.move(tmp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the file system of " + dir + " cannot rename atomically", e);
-    }
-    fsyncDirectory();
+    backend.writeDurably(tmp, bytes);
+    backend.atomicReplace(tmp, stateFile);
+    backend.syncDirectory(dir);
   }
 
-  private void fsyncDirectory() throws IOException {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    }
-  }
-
-  private void ensureOpen() {
+  private void ensureOpen() throws StateException {
     if (closed) {
       throw new IllegalStateException("state store " + dir + " is closed");
+    }
+    if (failed) {
+      throw new StateException("card state " + stateFile + " is in an unknown condition; reopen it");
     }
   }
 

@@ -128,4 +128,44 @@ class FileStateStoreTest {
       assertThat(s.generation()).isEqualTo(g + 1);
     }
   }
+
+  @Test
+  void failedCommitAfterRename_memoryFollowsDisk_soAPinTryIsNeverGivenBack() throws Exception {
+    Path dir = tmp.resolve("token");
+    boolean[] failNextSync = {false};
+    StorageBackend flaky =
+        new StorageBackend() {
+          @Override
+          public byte[] read(Path file) throws java.io.IOException {
+            return FILES.read(file);
+          }
+
+          @Override
+          public void writeDurably(Path file, byte[] data) throws java.io.IOException {
+            FILES.writeDurably(file, data);
+          }
+
+          @Override
+          public void atomicReplace(Path source, Path target) throws java.io.IOException {
+            FILES.atomicReplace(source, target);
+          }
+
+          @Override
+          public void syncDirectory(Path d) throws java.io.IOException {
+            if (failNextSync[0]) {
+              failNextSync[0] = false;
+              throw new java.io.IOException("EIO");
+            }
+            FILES.syncDirectory(d);
+          }
+        };
+    try (CardOs card = CardOs.open(dir, CardEnvironment.system(), flaky)) {
+      TestCard t = new TestCard(card).initialized();
+      failNextSync[0] = true;
+      // the decrement reached the disk, then the commit reported failure: no comparison happens
+      assertThat(t.verify("000000").value()).isEqualTo(0x6581);
+      assertThat(t.sw("00200081").value()).isEqualTo(0x63C2);
+      assertThat(card.state().userTriesLeft()).isEqualTo(2);
+    }
+  }
 }
