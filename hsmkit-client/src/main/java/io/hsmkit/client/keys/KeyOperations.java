@@ -35,18 +35,26 @@ public final class KeyOperations {
     this.session = session;
   }
 
-  /** Signs {@code message} (or, for {@code rsa-raw} and {@code ecdsa}, the given block or hash). */
+  /**
+   * Signs {@code message} (or, for {@code rsa-raw} and {@code ecdsa}, the given block or hash).
+   * ECDSA signatures come back as minimal DER.
+   */
   public byte[] sign(KeyInfo key, Mechanism m, byte[] message) throws IOException, HsmException {
     switch (m.kind()) {
       case EC_SIGN -> {
         requireEc(key, m, true);
-        return switch (m) {
+        byte[] der = switch (m) {
           case ECDSA_SHA1 -> session.sign(key.keyRef(), Algorithm.EC_SHA1, message);
           case ECDSA_SHA224 -> session.sign(key.keyRef(), Algorithm.EC_SHA224, message);
           case ECDSA_SHA256 -> session.sign(key.keyRef(), Algorithm.EC_SHA256, message);
           case ECDSA -> session.sign(key.keyRef(), Algorithm.EC_RAW, message);
           default -> session.sign(key.keyRef(), Algorithm.EC_RAW, digest(m.hash(), message));
         };
+        try {
+          return EcdsaSignatures.toMinimalDer(der);
+        } catch (io.hsmkit.apdu.TlvException e) {
+          throw new HsmException("the card answered with a malformed ECDSA signature", null);
+        }
       }
       case RSA_SIGN -> {
         requireEc(key, m, false);

@@ -1,0 +1,56 @@
+package io.hsmkit.client.keys;
+
+import io.hsmkit.apdu.Tlv;
+import io.hsmkit.apdu.TlvException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERSequence;
+
+/**
+ * ECDSA signature encodings. The card pads r and s to the field length inside its DER (so OpenSC
+ * guesses the field size right, sc-hsm-protocol.md §2.13); that is not minimal DER, which strict
+ * verifiers such as OpenSSL reject in certificates. Everything hsmkit hands out is re-encoded.
+ */
+public final class EcdsaSignatures {
+  private EcdsaSignatures() {}
+
+  /** r and s from a DER {@code SEQUENCE { INTEGER r, INTEGER s }}, minimal or padded. */
+  public static BigInteger[] decode(byte[] der) throws TlvException {
+    Tlv seq = Tlv.parseFirst(der);
+    List<Tlv> ints = seq.children();
+    if (seq.tag() != 0x30 || ints.size() != 2 || ints.get(0).tag() != 0x02
+        || ints.get(1).tag() != 0x02) {
+      throw new TlvException("not an ECDSA signature");
+    }
+    return new BigInteger[] {
+      new BigInteger(1, ints.get(0).value()), new BigInteger(1, ints.get(1).value())
+    };
+  }
+
+  /** Minimal DER. */
+  public static byte[] toMinimalDer(byte[] der) throws TlvException {
+    BigInteger[] rs = decode(der);
+    try {
+      return new DERSequence(new ASN1Integer[] {new ASN1Integer(rs[0]), new ASN1Integer(rs[1])})
+          .getEncoded("DER");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Plain {@code r || s}, each left-padded to {@code fieldBytes} (PKCS#11 CKM_ECDSA format). */
+  public static byte[] toPlain(byte[] der, int fieldBytes) throws TlvException {
+    BigInteger[] rs = decode(der);
+    byte[] out = new byte[2 * fieldBytes];
+    for (int i = 0; i < 2; i++) {
+      byte[] b = CvRequests.unsigned(rs[i]);
+      if (b.length > fieldBytes) {
+        throw new TlvException("signature value longer than the field");
+      }
+      System.arraycopy(b, 0, out, (i + 1) * fieldBytes - b.length, b.length);
+    }
+    return out;
+  }
+}
