@@ -42,6 +42,9 @@ import picocli.CommandLine.ScopeType;
       BackupCommands.Restore.class,
       PrincipalCommand.class,
       io.hsmkit.cli.device.DoctorCommand.class,
+      io.hsmkit.cli.ca.CaCommands.Ca.class,
+      io.hsmkit.cli.ca.CaCommands.Csr.class,
+      io.hsmkit.cli.ca.CaCommands.Cert.class,
     })
 public final class HsmkitCommand implements CliContext {
   private final Map<String, String> env;

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
     })
 public final class KeysCommand {
 
-  static byte[] parseId(String hex) {
+  public static byte[] parseId(String hex) {
     try {
       byte[] id = HexFormat.of().parseHex(hex);
       if (id.length == 0 || id.length > 64) {
@@ -45,7 +45,7 @@ public final class KeysCommand {
     }
   }
 
-  static KeyInfo find(KeyManager km, String idHex, Integer keyRef)
+  public static KeyInfo find(KeyManager km, String idHex, Integer keyRef)
       throws IOException, HsmException {
     if ((idHex == null) == (keyRef == null)) {
       throw CliException.usage("give exactly one of --id and --key-ref");
@@ -58,7 +58,7 @@ public final class KeysCommand {
         .orElseThrow(() -> new CliException(CliException.REFUSED, "no key with id " + idHex));
   }
 
-  static void login(TokenCommand cmd, SmartCardHsmSession s, String pin) throws IOException, HsmException {
+  public static void login(TokenCommand cmd, SmartCardHsmSession s, String pin) throws IOException, HsmException {
     byte[] p = cmd.secretsForLogin().get(pin, "HSMKIT_PIN", "User PIN", "--pin");
     try {
       s.select();

@@ -20,6 +20,11 @@ public abstract class TokenCommand implements Callable<Integer> {
     return (CliContext) spec.root().userObject();
   }
 
+  /** Standard output of the CLI. */
+  public java.io.PrintWriter ctxOut() {
+    return ctx().out();
+  }
+
   /** The secrets source, for helpers that log in on behalf of a command. */
   public Secrets secretsForLogin() {
     return ctx().secrets();
