@@ -4,6 +4,7 @@ import io.hsmkit.cli.device.InitCommand;
 import io.hsmkit.cli.device.PinCommand;
 import io.hsmkit.cli.device.SoPinCommand;
 import io.hsmkit.cli.device.StatusCommand;
+import io.hsmkit.cli.emulator.ServeCommand;
 import io.hsmkit.cli.key.BackupCommands;
 import io.hsmkit.cli.key.CryptoCommands;
 import io.hsmkit.cli.key.KeysCommand;
@@ -14,9 +15,13 @@ import io.hsmkit.cli.support.Secrets;
 import io.hsmkit.token.TokenSpec;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code hsmkit} root command: global options and the subcommand list. Adding a subcommand is
@@ -28,6 +33,7 @@ import picocli.CommandLine.ScopeType;
     versionProvider = VersionProvider.class,
     description = "A software Nitrokey HSM 2 and the tools to run a real or emulated one.",
     subcommands = {
+      ServeCommand.class,
       StatusCommand.class,
       InitCommand.class,
       PinCommand.class,
@@ -46,11 +52,13 @@ import picocli.CommandLine.ScopeType;
       io.hsmkit.cli.ca.CaCommands.Csr.class,
       io.hsmkit.cli.ca.CaCommands.Cert.class,
     })
-public final class HsmkitCommand implements CliContext {
+public final class HsmkitCommand implements CliContext, Callable<Integer> {
   private final Map<String, String> env;
   private final Secrets secrets;
   private final PrintWriter out;
   private final PrintWriter err;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--token",
@@ -62,7 +70,7 @@ public final class HsmkitCommand implements CliContext {
   String token;
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
-      description = "Show stack traces on errors.")
+      description = "Log more (connections, retries, APDU headers) and show stack traces on errors.")
   boolean verbose;
 
   public HsmkitCommand(Map<String, String> env, Secrets secrets, PrintWriter out, PrintWriter err) {
@@ -70,6 +78,12 @@ public final class HsmkitCommand implements CliContext {
     this.secrets = secrets;
     this.out = out;
     this.err = err;
+  }
+
+  /** {@code hsmkit} alone: a usage error that lists the subcommands. */
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "missing a subcommand");
   }
 
   @Override

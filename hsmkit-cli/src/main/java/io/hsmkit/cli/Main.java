@@ -2,6 +2,7 @@ package io.hsmkit.cli;
 
 import io.hsmkit.card.state.StateException;
 import io.hsmkit.cli.support.CliException;
+import io.hsmkit.cli.support.Logging;
 import io.hsmkit.cli.support.Secrets;
 import io.hsmkit.client.HsmException;
 import java.io.IOException;
@@ -23,6 +24,11 @@ public final class Main {
     System.exit(run(args, System.getenv(), Secrets.system(), out, err));
   }
 
+  /** Runs the CLI with secrets taken from {@code env} only (no terminal prompts). */
+  public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    return run(args, env, new Secrets(env, null), out, err);
+  }
+
   /** Runs the CLI; used by {@link #main} and by tests with their own environment and streams. */
   public static int run(
       String[] args, Map<String, String> env, Secrets secrets, PrintWriter out, PrintWriter err) {
@@ -30,6 +36,11 @@ public final class Main {
     CommandLine cl = new CommandLine(root);
     cl.setOut(out);
     cl.setErr(err);
+    cl.setExecutionStrategy(
+        parseResult -> {
+          Logging.configure(err, root.verbose());
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           if (root.verbose()) {

@@ -1,0 +1,284 @@
+package io.hsmkit.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hsmkit.card.CardEnvironment;
+import io.hsmkit.card.CardOs;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class VpcdClientTest {
+  private static final HexFormat HEX = HexFormat.of();
+  private static final byte[] SELECT_APPLET = HEX.parseHex("00A404000BE82B0601040181C31F020100");
+  private static final byte[] SELECT_MUSCLE = HEX.parseHex("00A4040006A00000000101");
+  private static final byte[] USER_PIN_STATUS = HEX.parseHex("00200081");
+  private static final byte[] VERIFY_USER = HEX.parseHex("0020008106" + "363438323139");
+  private static final byte[] INITIALIZE =
+      HEX.parseHex(
+          "8050000019" + "80020001" + "8106363438323139" + "82083537363231383830" + "910103");
+
+  private CardOs card;
+  private VpcdClient client;
+  private FakeVpcd vpcd;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (client != null) {
+      client.stop();
+      assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    }
+    if (vpcd != null) {
+      vpcd.close();
+    }
+    if (card != null) {
+      card.close();
+    }
+  }
+
+  private FakeVpcd serveCard() throws IOException {
+    card = CardOs.inMemory(CardEnvironment.system());
+    return serve(VirtualCard.of(card), c -> c);
+  }
+
+  private FakeVpcd serve(VirtualCard vc, Function<VpcdClient.Config, VpcdClient.Config> tweak)
+      throws IOException {
+    vpcd = new FakeVpcd();
+    VpcdClient.Config config =
+        tweak.apply(
+            VpcdClient.Config.loopback(vpcd.port())
+                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+    client = new VpcdClient(vc, config);
+    client.start();
+    return vpcd.accept();
+  }
+
+  private static String sw(byte[] response) {
+    assertThat(response).hasSizeGreaterThanOrEqualTo(2);
+    return HEX.formatHex(response, response.length - 2, response.length).toUpperCase();
+  }
+
+  @Test
+  void atrRequest_answersTheNitrokeyAtr() throws Exception {
+    FakeVpcd v = serveCard();
+    assertThat(HEX.formatHex(v.atr())).isEqualToIgnoringCase(CardOs.ATR_HEX);
+    assertThat(HEX.formatHex(v.atr())).isEqualToIgnoringCase(CardOs.ATR_HEX);
+    assertThat(client.isConnected()).isTrue();
+    assertThat(client.connectionCount()).isEqualTo(1);
+  }
+
+  @Test
+  void powerOnOffReset_areNeverAnswered() throws Exception {
+    FakeVpcd v = serveCard();
+    v.control(0x01);
+    v.control(0x02);
+    v.control(0x00);
+    v.expectSilence(Duration.ofMillis(300));
+    assertThat(HEX.formatHex(v.atr())).isEqualToIgnoringCase(CardOs.ATR_HEX);
+  }
+
+  @Test
+  void apduRoundTrip_selectsTheAppletAndRefusesOtherAids() throws Exception {
+    FakeVpcd v = serveCard();
+    v.control(0x01);
+    byte[] fcp = v.transmit(SELECT_APPLET);
+    assertThat(sw(fcp)).isEqualTo("9000");
+    assertThat(fcp[0]).isEqualTo((byte) 0x62);
+    assertThat(sw(v.transmit(SELECT_MUSCLE))).isEqualTo("6A82");
+    // an extended APDU with a large response: GET CHALLENGE of 1024 bytes
+    byte[] random = v.transmit(HEX.parseHex("00840000000400"));
+    assertThat(random).hasSize(1026);
+    assertThat(sw(random)).isEqualTo("9000");
+  }
+
+  @Test
+  void powerCycle_clearsTheLogin() throws Exception {
+    FakeVpcd v = serveCard();
+    v.control(0x01);
+    assertThat(sw(v.transmit(SELECT_APPLET))).isEqualTo("9000");
+    assertThat(sw(v.transmit(INITIALIZE))).isEqualTo("9000");
+    assertThat(sw(v.transmit(VERIFY_USER))).isEqualTo("9000");
+    assertThat(sw(v.transmit(USER_PIN_STATUS))).isEqualTo("9000");
+
+    v.control(0x00);
+    v.control(0x01);
+    assertThat(sw(v.transmit(USER_PIN_STATUS))).isEqualTo("63C3");
+
+    assertThat(sw(v.transmit(VERIFY_USER))).isEqualTo("9000");
+    v.control(0x02);
+    assertThat(sw(v.transmit(USER_PIN_STATUS))).isEqualTo("63C3");
+  }
+
+  @Test
+  void garbageFrames_neverBreakTheConnection() throws Exception {
+    FakeVpcd v = serveCard();
+    v.sendRaw((byte) 0, (byte) 0); // zero-length frame: ignored, no reply
+    v.control(0x07); // unknown control byte: ignored, no reply
+    v.control(0xFF);
+    v.expectSilence(Duration.ofMillis(300));
+    assertThat(HEX.formatHex(v.atr())).isEqualToIgnoringCase(CardOs.ATR_HEX);
+
+    assertThat(sw(v.transmit(new byte[] {0x00, (byte) 0xA4}))).isEqualTo("6700");
+    assertThat(sw(v.transmit(new byte[] {0x00, (byte) 0xA4, 0x04}))).isEqualTo("6700");
+
+    byte[] noise = new byte[VpcdClient.MAX_FRAME];
+    new Random(7).nextBytes(noise);
+    byte[] answer = v.transmit(noise);
+    assertThat(answer).hasSize(2);
+
+    assertThat(sw(v.transmit(SELECT_APPLET))).isEqualTo("9000");
+    assertThat(client.connectionCount()).isEqualTo(1);
+  }
+
+  @Test
+  void oversizedFrame_isDiscardedAndAnswered6700() throws Exception {
+    card = CardOs.inMemory(CardEnvironment.system());
+    FakeVpcd v = serve(VirtualCard.of(card), c -> c.withMaxCommandLength(300));
+    byte[] big = new byte[20_000];
+    big[1] = (byte) 0xA4;
+    assertThat(sw(v.transmit(big))).isEqualTo("6700");
+    assertThat(sw(v.transmit(SELECT_APPLET))).isEqualTo("9000");
+    assertThat(client.connectionCount()).isEqualTo(1);
+  }
+
+  @Test
+  void failingCard_isAnswered6F00_andNeverWithAnEmptyFrame() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    VirtualCard broken =
+        new StubCard() {
+          @Override
+          public byte[] process(byte[] command) {
+            return switch (calls.incrementAndGet()) {
+              case 1 -> throw new IllegalStateException("bug");
+              case 2 -> new byte[0];
+              case 3 -> null;
+              case 4 -> new byte[70_000];
+              default -> new byte[] {(byte) 0x90, 0x00};
+            };
+          }
+        };
+    FakeVpcd v = serve(broken, c -> c);
+    for (int i = 0; i < 4; i++) {
+      assertThat(v.transmit(SELECT_APPLET)).containsExactly(0x6F, 0x00);
+    }
+    assertThat(v.transmit(SELECT_APPLET)).containsExactly(0x90, 0x00);
+  }
+
+  @Test
+  void serverClosesConnection_clientReconnectsWithTheCardPoweredOff() throws Exception {
+    FakeVpcd v = serveCard();
+    v.control(0x01);
+    assertThat(sw(v.transmit(SELECT_APPLET))).isEqualTo("9000");
+    assertThat(sw(v.transmit(INITIALIZE))).isEqualTo("9000");
+    assertThat(sw(v.transmit(VERIFY_USER))).isEqualTo("9000");
+
+    v.dropConnection(); // pcscd gone or card "removed" by vpcd
+    v.accept();
+    assertThat(HEX.formatHex(v.atr())).isEqualToIgnoringCase(CardOs.ATR_HEX);
+    assertThat(sw(v.transmit(USER_PIN_STATUS))).isEqualTo("63C3");
+    assertThat(client.connectionCount()).isEqualTo(2);
+  }
+
+  @Test
+  void tornFrame_thenClose_clientReconnects() throws Exception {
+    FakeVpcd v = serveCard();
+    v.sendRaw((byte) 0x00, (byte) 0x10, (byte) 0x00, (byte) 0xA4); // 16 announced, 2 sent
+    v.dropConnection();
+    v.accept();
+    assertThat(HEX.formatHex(v.atr())).isEqualToIgnoringCase(CardOs.ATR_HEX);
+  }
+
+  @Test
+  void serverGoneAndBack_clientRetriesUntilItCanConnect() throws Exception {
+    FakeVpcd v = serveCard();
+    int port = v.port();
+    v.close(); // vpcd (pcscd) stopped: connections are refused for a while
+    Thread.sleep(500);
+    assertThat(client.isConnected()).isFalse();
+    vpcd = new FakeVpcd(port).accept();
+    assertThat(HEX.formatHex(vpcd.atr())).isEqualToIgnoringCase(CardOs.ATR_HEX);
+    assertThat(client.connectionCount()).isEqualTo(2);
+  }
+
+  @Test
+  void stop_whileConnected_closesTheConnection() throws Exception {
+    FakeVpcd v = serveCard();
+    assertThat(v.atr()).isNotEmpty();
+    client.stop();
+    assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    assertThat(v.closedByPeer()).isTrue();
+    assertThat(client.isConnected()).isFalse();
+  }
+
+  @Test
+  void stop_whileWaitingToReconnect_returnsPromptly() throws Exception {
+    int port;
+    try (FakeVpcd probe = new FakeVpcd()) {
+      port = probe.port(); // closed again: nothing listens there
+    }
+    card = CardOs.inMemory(CardEnvironment.system());
+    client =
+        new VpcdClient(
+            VirtualCard.of(card),
+            VpcdClient.Config.loopback(port).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+    client.start();
+    Thread.sleep(300);
+    long t0 = System.nanoTime();
+    client.stop();
+    assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+    assertThat(client.connectionCount()).isZero();
+  }
+
+  @Test
+  void run_onlyOnce() throws Exception {
+    serveCard();
+    assertThatThrownBy(() -> client.run()).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void config_rejectsNonsense() {
+    assertThatThrownBy(() -> VpcdClient.Config.loopback(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> VpcdClient.Config.loopback(35963).withMaxCommandLength(70_000))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new VpcdClient.Config(
+                    new InetSocketAddress("127.0.0.1", 1),
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(1),
+                    100))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** A card that answers 9000 to everything. */
+  private static class StubCard implements VirtualCard {
+    @Override
+    public byte[] atr() {
+      return HEX.parseHex(CardOs.ATR_HEX);
+    }
+
+    @Override
+    public void powerOn() {}
+
+    @Override
+    public void powerOff() {}
+
+    @Override
+    public void reset() {}
+
+    @Override
+    public byte[] process(byte[] command) {
+      return new byte[] {(byte) 0x90, 0x00};
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.hsmkit.cli.emulator;
+
+import io.hsmkit.bridge.VirtualCard;
+import io.hsmkit.bridge.VpcdClient;
+import io.hsmkit.card.CardEnvironment;
+import io.hsmkit.card.CardOs;
+import io.hsmkit.card.state.StateException;
+import io.hsmkit.cli.support.CliException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hsmkit serve}: puts the card whose state is in a directory into vsmartcard's {@code vpcd}
+ * reader driver, so that pcscd and everything above it (OpenSC, PKCS#11, javax.smartcardio) see
+ * it as a Nitrokey HSM 2 in the reader "Virtual PCD". Runs until SIGTERM or SIGINT; then the
+ * connection is closed, the state directory is released and the process exits with status 0.
+ *
+ * <p>Only 127.0.0.1 is ever contacted. Debian's vpcd listens on every interface, so pcscd and
+ * this command belong in a network namespace with only loopback (docs/interop.md).
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve an emulated card to vsmartcard's vpcd reader driver (pcscd) until SIGTERM/SIGINT.",
+      "The card is a TCP client of vpcd on 127.0.0.1; it reconnects by itself when pcscd"
+          + " restarts."
+    })
+public final class ServeCommand implements Callable<Integer> {
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--state",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "Card state directory. Created as a factory-new, uninitialized card when missing.")
+  Path state;
+
+  @Option(
+      names = "--port",
+      defaultValue = "" + VpcdClient.DEFAULT_PORT,
+      paramLabel = "N",
+      description =
+          "vpcd port on 127.0.0.1: 35963 = first reader slot, 35964 = second"
+              + " (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Override
+  public Integer call() throws StateException, InterruptedException {
+    if (port < 1 || port > 65535) {
+      throw CliException.usage("--port must be between 1 and 65535, not " + port);
+    }
+    Path dir = state.toAbsolutePath().normalize();
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
+      throw CliException.usage("--state " + dir + " exists and is not a directory");
+    }
+    CardOs card;
+    try {
+      card = CardOs.open(dir, CardEnvironment.system());
+    } catch (IllegalStateException e) {
+      throw CliException.usage("card state " + dir + " is damaged: " + e.getMessage());
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    VpcdClient client = new VpcdClient(VirtualCard.of(card), VpcdClient.Config.loopback(port));
+    AtomicBoolean signalled = new AtomicBoolean();
+    Thread hook =
+        new Thread(
+            () -> {
+              signalled.set(true);
+              stop(client, card, dir, err);
+              // Exit 0 on SIGTERM/SIGINT: a clean stop is not a failure (the JVM would say 143).
+              Runtime.getRuntime().halt(0);
+            },
+            "hsmkit-serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    err.printf(
+        "hsmkit: serving card %s from %s to vpcd 127.0.0.1:%d%n", serial(card), dir, port);
+    err.flush();
+    client.run(); // returns only after stop()
+    if (signalled.get()) {
+      Thread.currentThread().join(); // the shutdown hook closes the card and halts the JVM
+    }
+    Runtime.getRuntime().removeShutdownHook(hook);
+    card.close();
+    return 0;
+  }
+
+  private static void stop(VpcdClient client, CardOs card, Path dir, PrintWriter err) {
+    client.stop();
+    try {
+      if (!client.awaitTermination(STOP_TIMEOUT)) {
+        err.println("hsmkit: warning: the vpcd connection did not close in time");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    card.close(); // waits for an APDU in progress; every change was already committed
+    err.println("hsmkit: stopped; card state kept in " + dir);
+    err.flush();
+  }
+
+  /** The serial number OpenSC shows: the device CHR without its 5-digit sequence number. */
+  static String serial(CardOs card) {
+    String chr = card.deviceChr();
+    return chr.length() > 5 ? chr.substring(0, chr.length() - 5) : chr;
+  }
+}

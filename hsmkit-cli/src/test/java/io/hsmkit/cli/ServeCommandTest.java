@@ -1,0 +1,139 @@
+package io.hsmkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hsmkit.card.CardEnvironment;
+import io.hsmkit.card.CardOs;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hsmkit serve} as a real process against a fake vpcd on 127.0.0.1. */
+class ServeCommandTest {
+  private static final HexFormat HEX = HexFormat.of();
+
+  @TempDir Path temp;
+  private Process process;
+
+  @AfterEach
+  void killLeftovers() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private Process startServe(Path state, int port, Path stderr) throws IOException {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            List.of(java, "-cp", cp, "io.hsmkit.cli.Main", "serve", "--state", state.toString(),
+                "--port", String.valueOf(port)));
+    pb.redirectErrorStream(false);
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.redirectError(stderr.toFile());
+    return pb.start();
+  }
+
+  private static void send(OutputStream out, byte[] payload) throws IOException {
+    byte[] f = new byte[payload.length + 2];
+    f[0] = (byte) (payload.length >>> 8);
+    f[1] = (byte) payload.length;
+    System.arraycopy(payload, 0, f, 2, payload.length);
+    out.write(f);
+    out.flush();
+  }
+
+  private static byte[] receive(DataInputStream in) throws IOException {
+    byte[] b = new byte[in.readUnsignedShort()];
+    in.readFully(b);
+    return b;
+  }
+
+  @Test
+  void serve_answersVpcd_andExitsZeroOnSigterm() throws Exception {
+    Path state = temp.resolve("cards/one");
+    Path stderr = temp.resolve("stderr.txt");
+    try (ServerSocket vpcd = new ServerSocket()) {
+      vpcd.bind(new InetSocketAddress("127.0.0.1", 0));
+      vpcd.setSoTimeout(30_000);
+      process = startServe(state, vpcd.getLocalPort(), stderr);
+      try (Socket s = vpcd.accept()) {
+        s.setSoTimeout(10_000);
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        OutputStream out = s.getOutputStream();
+        send(out, new byte[] {0x04});
+        assertThat(HEX.formatHex(receive(in))).isEqualToIgnoringCase(CardOs.ATR_HEX);
+        send(out, new byte[] {0x01});
+        send(out, HEX.parseHex("00A404000BE82B0601040181C31F020100"));
+        byte[] fcp = receive(in);
+        assertThat(HEX.formatHex(fcp)).endsWith("9000");
+
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(in.read()).isEqualTo(-1); // the card left vpcd
+      }
+    }
+    String err = Files.readString(stderr);
+    assertThat(err)
+        .containsPattern(
+            "hsmkit: serving card DEHK\\d{7} from "
+                + java.util.regex.Pattern.quote(state.toString())
+                + " to vpcd 127\\.0\\.0\\.1:\\d+")
+        .contains("hsmkit: connected to vpcd 127.0.0.1:")
+        .contains("hsmkit: stopped; card state kept in " + state);
+    // the state directory was released and holds a card
+    try (CardOs card = CardOs.open(state, CardEnvironment.system())) {
+      assertThat(err).contains(card.deviceChr().substring(0, 11));
+    }
+  }
+
+  @Test
+  void serve_waitsForVpcd_thenConnects() throws Exception {
+    Path state = temp.resolve("card");
+    Path stderr = temp.resolve("stderr.txt");
+    int port;
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress("127.0.0.1", 0));
+      port = probe.getLocalPort();
+    }
+    process = startServe(state, port, stderr); // nothing listens yet: pcscd not started
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.readString(stderr).contains("not reachable (Connection refused)")) {
+      assertThat(System.nanoTime()).as("retry message within 30 s").isLessThan(deadline);
+      assertThat(process.isAlive()).isTrue();
+      Thread.sleep(50);
+    }
+    Thread.sleep(300); // a few more refused attempts
+    try (ServerSocket vpcd = new ServerSocket()) {
+      vpcd.setReuseAddress(true);
+      vpcd.bind(new InetSocketAddress("127.0.0.1", port));
+      vpcd.setSoTimeout(10_000);
+      try (Socket s = vpcd.accept()) {
+        s.setSoTimeout(10_000);
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        send(s.getOutputStream(), new byte[] {0x04});
+        assertThat(HEX.formatHex(receive(in))).isEqualToIgnoringCase(CardOs.ATR_HEX);
+      }
+    }
+    process.destroy();
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+    assertThat(Files.readString(stderr))
+        .containsOnlyOnce("not reachable (Connection refused)") // later retries log at DEBUG
+        .contains("hsmkit: connected to vpcd 127.0.0.1:" + port);
+  }
+}

@@ -1,0 +1,135 @@
+package io.hsmkit.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an external program (OpenSC tools, the harness script) and captures its output. Only the
+ * process started here and its own descendants are ever killed, on timeout.
+ */
+final class Tool {
+  /** Options whose value is a secret: shown as {@code ***} in descriptions and assertion text. */
+  private static final Set<String> SECRET_OPTIONS =
+      Set.of("--pin", "--so-pin", "--new-pin", "--puk", "--password", "-p");
+
+  private Tool() {}
+
+  /** What a finished program did. {@code exit} is -1 after a timeout. */
+  record Result(List<String> argv, int exit, String stdout, String stderr) {
+
+    /** stdout and stderr together, as a user would see them. */
+    String output() {
+      return stdout + stderr;
+    }
+
+    /** A description for assertion messages, with PINs masked. */
+    String describe() {
+      return "$ "
+          + String.join(" ", redact(argv))
+          + "\n[exit "
+          + exit
+          + "]\n--- stdout ---\n"
+          + stdout
+          + "--- stderr ---\n"
+          + stderr;
+    }
+
+    @Override
+    public String toString() {
+      return describe();
+    }
+  }
+
+  static Result run(List<String> argv, Map<String, String> env, Duration timeout) {
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().putAll(env);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Path out = null;
+    Path err = null;
+    try {
+      out = Files.createTempFile("hsmkit-it-out", ".txt");
+      err = Files.createTempFile("hsmkit-it-err", ".txt");
+      pb.redirectOutput(out.toFile());
+      pb.redirectError(err.toFile());
+      Process p = pb.start();
+      int exit;
+      if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        exit = p.exitValue();
+      } else {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+        exit = -1;
+      }
+      String so = Files.readString(out, StandardCharsets.UTF_8);
+      String se = Files.readString(err, StandardCharsets.UTF_8);
+      if (exit == -1) {
+        se += "\n[timed out after " + timeout.toSeconds() + " s]\n";
+      }
+      return new Result(List.copyOf(argv), exit, so, se);
+    } catch (IOException e) {
+      return new Result(List.copyOf(argv), -2, "", "cannot run: " + e + "\n");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(List.copyOf(argv), -2, "", "interrupted\n");
+    } finally {
+      deleteQuietly(out);
+      deleteQuietly(err);
+    }
+  }
+
+  static Result run(List<String> argv) {
+    return run(argv, Map.of(), Duration.ofSeconds(30));
+  }
+
+  /** The argument list with the values of PIN options replaced by {@code ***}. */
+  static List<String> redact(List<String> argv) {
+    List<String> shown = new ArrayList<>(argv.size());
+    boolean hideNext = false;
+    for (String a : argv) {
+      if (hideNext) {
+        shown.add("***");
+        hideNext = false;
+        continue;
+      }
+      int eq = a.indexOf('=');
+      if (eq > 0 && SECRET_OPTIONS.contains(a.substring(0, eq))) {
+        shown.add(a.substring(0, eq) + "=***");
+        continue;
+      }
+      hideNext = SECRET_OPTIONS.contains(a);
+      shown.add(a);
+    }
+    return shown;
+  }
+
+  /** True if {@code name} is an executable on PATH. */
+  static boolean onPath(String name) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    for (String dir : path.split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, name))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p != null) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException ignored) {
+        // a temp file left behind is harmless
+      }
+    }
+  }
+}
