@@ -6,7 +6,10 @@ import io.hsmkit.card.command.DeleteFileCommand;
 import io.hsmkit.card.command.EnumerateObjectsCommand;
 import io.hsmkit.card.command.GenerateAsymmetricKeyPairCommand;
 import io.hsmkit.card.command.GetChallengeCommand;
+import io.hsmkit.card.command.ImportDkekShareCommand;
 import io.hsmkit.card.command.InitializeDeviceCommand;
+import io.hsmkit.card.command.UnwrapKeyCommand;
+import io.hsmkit.card.command.WrapKeyCommand;
 import io.hsmkit.card.command.ReadBinaryCommand;
 import io.hsmkit.card.command.ResetRetryCounterCommand;
 import io.hsmkit.card.command.SelectFileCommand;
@@ -35,6 +38,9 @@ final class SmartCardHsmCommands {
             Map.entry(0x84, new GetChallengeCommand()),
             Map.entry(0x46, new GenerateAsymmetricKeyPairCommand()),
             Map.entry(0x68, new SignCommand()),
-            Map.entry(0x62, new DecipherCommand())));
+            Map.entry(0x62, new DecipherCommand()),
+            Map.entry(0x52, new ImportDkekShareCommand()),
+            Map.entry(0x72, new WrapKeyCommand()),
+            Map.entry(0x74, new UnwrapKeyCommand())));
   }
 }

@@ -1,0 +1,51 @@
+package io.hsmkit.card.command;
+
+import io.hsmkit.apdu.CommandApdu;
+import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.card.dispatch.CommandContext;
+import io.hsmkit.card.dispatch.CommandHandler;
+import io.hsmkit.card.dispatch.Response;
+import io.hsmkit.card.dispatch.SwException;
+import io.hsmkit.card.dkek.KeyBlob;
+import io.hsmkit.card.state.KeyRecord;
+import java.util.Arrays;
+
+/**
+ * WRAP KEY (80 72 id 92), sc-hsm-protocol.md §2.15: the key encrypted under the DKEK (§5). Needs
+ * the user PIN and a complete DKEK ({@code 6D00} without one, as sc-hsm-tool expects: "Card not
+ * initialized for key wrap"). The device key never leaves the card.
+ */
+public final class WrapKeyCommand implements CommandHandler {
+
+  @Override
+  public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {
+    if (apdu.p2() != 0x92) {
+      throw new SwException(StatusWord.INCORRECT_P1P2);
+    }
+    ctx.requireUserPin();
+    requireCompleteDkek(ctx);
+    if (apdu.p1() == 0) {
+      throw new SwException(StatusWord.CONDITIONS_OF_USE_NOT_SATISFIED);
+    }
+    KeyRecord key = ctx.state().key(apdu.p1());
+    if (key == null) {
+      throw new SwException(StatusWord.REFERENCED_DATA_NOT_FOUND);
+    }
+    byte[] dkek = ctx.state().dkek();
+    try {
+      return Response.ok(KeyBlob.wrap(key, dkek, ctx.crypto()));
+    } finally {
+      Arrays.fill(dkek, (byte) 0);
+    }
+  }
+
+  /** No DKEK configured: {@code 6D00}; shares still missing: {@code 6985}. */
+  static void requireCompleteDkek(CommandContext ctx) throws SwException {
+    if (ctx.state().dkekShares() < 0) {
+      throw new SwException(StatusWord.INS_NOT_SUPPORTED);
+    }
+    if (!ctx.state().dkekComplete()) {
+      throw new SwException(StatusWord.CONDITIONS_OF_USE_NOT_SATISFIED);
+    }
+  }
+}
