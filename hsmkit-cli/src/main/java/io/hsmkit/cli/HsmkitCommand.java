@@ -48,6 +48,8 @@ import picocli.CommandLine.Spec;
       BackupCommands.Restore.class,
       PrincipalCommand.class,
       io.hsmkit.cli.device.DoctorCommand.class,
+      io.hsmkit.cli.dkek.DkekCommand.class,
+      io.hsmkit.cli.demo.DemoCommand.class,
       io.hsmkit.cli.ca.CaCommands.Ca.class,
       io.hsmkit.cli.ca.CaCommands.Csr.class,
       io.hsmkit.cli.ca.CaCommands.Cert.class,

@@ -1,0 +1,295 @@
+package io.hsmkit.cli.dkek;
+
+import io.hsmkit.cli.support.CliContext;
+import io.hsmkit.cli.support.CliException;
+import io.hsmkit.cli.support.TokenCommand;
+import io.hsmkit.client.DkekStatus;
+import io.hsmkit.client.HsmException;
+import io.hsmkit.client.SmartCardHsmSession;
+import io.hsmkit.client.dkek.DkekShareFile;
+import io.hsmkit.client.dkek.PasswordShares;
+import io.hsmkit.token.Token;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hsmkit dkek create | import | kcv}: DKEK share files ({@code .pbe}) and m-of-n password
+ * shares, interchangeable with {@code sc-hsm-tool --create-dkek-share / --import-dkek-share}.
+ */
+@Command(name = "dkek", description = "Create and import DKEK shares (sc-hsm-tool compatible).",
+    subcommands = {DkekCommand.Create.class, DkekCommand.Import.class, DkekCommand.Kcv.class})
+public final class DkekCommand {
+  static final String PASSWORD_ENV = "HSMKIT_DKEK_PASSWORD";
+
+  /** Shows the 10-million-round derivation's progress on stderr. */
+  public static IntConsumer progressFor(PrintWriter err) {
+    return progress(err);
+  }
+
+  static IntConsumer progress(PrintWriter err) {
+    if (System.console() == null) {
+      // not a terminal: one line, no carriage-return animation in logs
+      boolean[] said = {false};
+      return p -> {
+        if (!said[0]) {
+          err.println("hsmkit: deriving the share key (10,000,000 MD5 rounds)...");
+          err.flush();
+          said[0] = true;
+        }
+      };
+    }
+    int[] last = {-1};
+    return p -> {
+      if (p / 10 != last[0] / 10 || p == 100) {
+        if (p != last[0]) {
+          err.print("\rhsmkit: deriving the share key (10,000,000 MD5 rounds)... " + p + "%");
+          if (p == 100) {
+            err.println();
+          }
+          err.flush();
+          last[0] = p;
+        }
+      }
+    };
+  }
+
+  static String kcvHex(byte[] share) {
+    return HexFormat.of().withUpperCase().formatHex(DkekShareFile.kcv(share));
+  }
+
+  @Command(name = "create", description = "Create a DKEK share file, protected by a password or by m-of-n password shares.")
+  public static final class Create implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "New share file (e.g. dkek-share-1.pbe).")
+    Path file;
+
+    @Option(names = "--password", description = "Share password, at least 6 characters (else " + PASSWORD_ENV + " or prompt).")
+    String password;
+
+    @Option(names = "--threshold", description = "m-of-n: shares needed to recreate the password (>= 2).")
+    Integer threshold;
+
+    @Option(names = "--shares", description = "m-of-n: total number of password shares (>= 3).")
+    Integer shares;
+
+    @Option(names = "--share-dir", description = "m-of-n: also write each share to DIR/share-<id>.txt (mode 0600).")
+    Path shareDir;
+
+    @Override
+    public Integer call() throws IOException {
+      CliContext ctx = (CliContext) spec.root().userObject();
+      if ((threshold == null) != (shares == null)) {
+        throw CliException.usage("give both --threshold and --shares for m-of-n password shares");
+      }
+      if (threshold != null && (threshold < 2 || shares < 3 || threshold > shares || shares > 255)) {
+        throw CliException.usage("need 2 <= --threshold <= --shares and --shares >= 3");
+      }
+      if (Files.exists(file)) {
+        throw CliException.usage(file + " exists; a share file is never overwritten");
+      }
+      SecureRandom random = new SecureRandom();
+      byte[] pwd;
+      PasswordShares.Split split = null;
+      if (threshold != null) {
+        split = PasswordShares.split(threshold, shares, random);
+        pwd = split.password();
+      } else {
+        pwd = ctx.secrets().getNew(password, PASSWORD_ENV, "DKEK share password", "--password");
+        if (pwd.length < 6) {
+          Arrays.fill(pwd, (byte) 0);
+          throw CliException.usage("the share password must have at least 6 characters");
+        }
+      }
+      byte[] share = new byte[DkekShareFile.SHARE_LENGTH];
+      byte[] salt = new byte[8];
+      random.nextBytes(share);
+      random.nextBytes(salt);
+      try {
+        byte[] pbe = DkekShareFile.encrypt(share, pwd, salt, progress(ctx.err()));
+        Files.write(file, pbe, StandardOpenOption.CREATE_NEW);
+        ctx.out().printf("DKEK share written to %s; KCV if it is the only share: %s%n", file, kcvHex(share));
+        if (split != null) {
+          printShares(ctx.out(), split);
+        }
+        return 0;
+      } finally {
+        Arrays.fill(share, (byte) 0);
+        Arrays.fill(pwd, (byte) 0);
+      }
+    }
+
+    private void printShares(PrintWriter out, PasswordShares.Split split) throws IOException {
+      if (shareDir != null) {
+        Files.createDirectories(shareDir);
+      }
+      out.printf("The password is split into %d shares; any %d recreate it. Give each custodian one.%n",
+          shares, threshold);
+      for (PasswordShares.Share s : split.shares()) {
+        String text = String.format("Share %d of %d%nPrime       : %s%nShare ID    : %d%nShare value : %s%n",
+            s.id(), shares, PasswordShares.format(split.prime()), s.id(), PasswordShares.format(s.value()));
+        out.print(text);
+        if (shareDir != null) {
+          Path f = shareDir.resolve("share-" + s.id() + ".txt");
+          Files.writeString(f, text, StandardOpenOption.CREATE_NEW);
+          Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        }
+      }
+    }
+  }
+
+  /** Parses a share as printed by create (or noted from sc-hsm-tool). */
+  static PasswordShares.Share readShare(Path f, BigInteger[] prime) throws IOException {
+    String t = Files.readString(f);
+    Matcher p = Pattern.compile("Prime\\s*:\\s*([0-9a-fA-F: ]+)").matcher(t);
+    Matcher id = Pattern.compile("Share ID\\s*:\\s*(\\d+)").matcher(t);
+    Matcher v = Pattern.compile("Share value\\s*:\\s*([0-9a-fA-F: ]+)").matcher(t);
+    if (!p.find() || !id.find() || !v.find()) {
+      throw CliException.usage(f + " is not a password share (Prime, Share ID, Share value)");
+    }
+    BigInteger pr = PasswordShares.parse(p.group(1).trim());
+    if (prime[0] != null && !prime[0].equals(pr)) {
+      throw CliException.usage(f + " has a different prime than the other shares");
+    }
+    prime[0] = pr;
+    return new PasswordShares.Share(Integer.parseInt(id.group(1)), PasswordShares.parse(v.group(1).trim()));
+  }
+
+  @Command(name = "import", description = "Import a DKEK share file into the device (no PIN needed).")
+  public static final class Import extends TokenCommand {
+    @Parameters(index = "0", paramLabel = "FILE", description = "Share file (.pbe).")
+    Path file;
+
+    @Option(names = "--password", description = "Share password (else " + PASSWORD_ENV + " or prompt).")
+    String password;
+
+    @Option(names = "--shares", description = "m-of-n: number of password shares to enter (the threshold).")
+    Integer shares;
+
+    @Option(names = "--share-file", description = "m-of-n: a password share file (repeat for each share).")
+    List<Path> shareFiles = new ArrayList<>();
+
+    byte[] pbe;
+
+    @Override
+    protected void validate() {
+      try {
+        pbe = Files.readAllBytes(file);
+        DkekShareFile.checkFormat(pbe);
+      } catch (IOException e) {
+        throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+      } catch (DkekShareFile.BadShareFileException e) {
+        throw CliException.usage(file + ": " + e.getMessage());
+      }
+      if (shares != null && shares < 2) {
+        throw CliException.usage("--shares must be at least 2");
+      }
+      if (!shareFiles.isEmpty() && shares != null && shareFiles.size() != shares) {
+        throw CliException.usage("--shares " + shares + " but " + shareFiles.size() + " --share-file given");
+      }
+    }
+
+    @Override
+    protected int run(Token token) throws IOException, HsmException {
+      SmartCardHsmSession s = token.session();
+      s.select();
+      DkekStatus before = s.dkekStatus().orElseThrow(() -> new CliException(CliException.REFUSED,
+          "the device was initialized without DKEK shares (hsmkit init --dkek-shares N)"));
+      if (before.outstanding() == 0) {
+        throw new CliException(CliException.REFUSED, "the device's DKEK is complete (KCV "
+            + before.kcvHex() + "); no more shares can be imported");
+      }
+      byte[] pwd = password();
+      byte[] share;
+      try {
+        share = DkekShareFile.decrypt(pbe, pwd, progress(ctx().err()));
+      } catch (DkekShareFile.BadShareFileException e) {
+        throw new CliException(CliException.REFUSED, e.getMessage());
+      } finally {
+        Arrays.fill(pwd, (byte) 0);
+      }
+      DkekStatus after;
+      try {
+        after = s.importDkekShare(share);
+      } finally {
+        Arrays.fill(share, (byte) 0);
+      }
+      PrintWriter out = ctx().out();
+      out.println("DKEK share imported");
+      out.printf("DKEK shares          : %d%n", after.totalShares());
+      if (after.complete()) {
+        out.printf("DKEK key check value : %s%n", after.kcvHex());
+      } else {
+        out.printf("DKEK import pending, %d share(s) still missing%n", after.outstanding());
+      }
+      return 0;
+    }
+
+    private byte[] password() throws IOException {
+      boolean mofn = shares != null || !shareFiles.isEmpty();
+      if (!mofn) {
+        return ctx().secrets().get(password, PASSWORD_ENV, "DKEK share password", "--password");
+      }
+      if (shareFiles.isEmpty()) {
+        throw CliException.usage("give the password shares with --share-file (one per custodian)");
+      }
+      BigInteger[] prime = {null};
+      List<PasswordShares.Share> list = new ArrayList<>();
+      for (Path f : shareFiles) {
+        list.add(readShare(f, prime));
+      }
+      try {
+        return PasswordShares.combine(prime[0], list);
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        throw CliException.usage("the password shares do not combine: " + e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "kcv", description = "Show the KCV a share file gives (as the only share) before it touches a card.")
+  public static final class Kcv implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "Share file (.pbe).")
+    Path file;
+
+    @Option(names = "--password", description = "Share password (else " + PASSWORD_ENV + " or prompt).")
+    String password;
+
+    @Override
+    public Integer call() throws IOException {
+      CliContext ctx = (CliContext) spec.root().userObject();
+      byte[] pbe = Files.readAllBytes(file);
+      byte[] pwd = ctx.secrets().get(password, PASSWORD_ENV, "DKEK share password", "--password");
+      try {
+        byte[] share = DkekShareFile.decrypt(pbe, pwd, progress(ctx.err()));
+        ctx.out().printf("DKEK key check value : %s%n", kcvHex(share));
+        Arrays.fill(share, (byte) 0);
+        return 0;
+      } catch (DkekShareFile.BadShareFileException e) {
+        throw new CliException(CliException.REFUSED, e.getMessage());
+      } finally {
+        Arrays.fill(pwd, (byte) 0);
+      }
+    }
+  }
+}

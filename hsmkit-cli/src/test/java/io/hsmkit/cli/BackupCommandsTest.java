@@ -1,0 +1,160 @@
+package io.hsmkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hsmkit.apdu.Tlv;
+import io.hsmkit.client.InitializeRequest;
+import io.hsmkit.client.json.Json;
+import io.hsmkit.testkit.Vectors;
+import io.hsmkit.token.Token;
+import io.hsmkit.token.TokenSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** wrap/unwrap/backup/restore and the DKEK share commands on embedded tokens. */
+class BackupCommandsTest {
+  static final byte[] SO = HexFormat.of().parseHex("3537363231383830");
+  @TempDir Path home;
+  CliRunner cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new CliRunner(home);
+    cli.env.put("HSMKIT_PIN", "648219");
+  }
+
+  /** Prepares a token with one DKEK share (imported directly, skipping the slow .pbe KDF). */
+  String token(String name, byte[] dkek) throws Exception {
+    String spec = "emulated:" + home.resolve(name);
+    try (Token t = Token.open(TokenSpec.parse(spec))) {
+      t.session().initialize(new InitializeRequest(SO, "648219".getBytes(), 1, 3, 1));
+      t.session().importDkekShare(dkek);
+    }
+    return spec;
+  }
+
+  @Test
+  void unwrap_realNitrokeyBackupFile_restoresLabelAndSigningKey() throws Exception {
+    Vectors.WrappedKey v = Vectors.nitrokeyWrappedEcKey();
+    String tok = token("t", v.dkek());
+    Path file = home.resolve("btc.bin");
+    Files.write(file, v.wrapFile());
+    cli.ok("--token", tok, "unwrap", file.toString(), "--key-ref", "1");
+    String list = cli.ok("--token", tok, "keys", "list").out();
+    assertThat(list).contains("btc-test").contains("EC secp256k1").contains("4d8b45c6b9e00aee9c677b595e7b7b72572035ed");
+    // wrapping it again gives a file sc-hsm-tool reads: same PrKD and CV request, new blob
+    Path again = home.resolve("again.bin");
+    cli.ok("--token", tok, "wrap", "--key-ref", "1", again.toString());
+    List<Tlv> orig = Tlv.parseFirst(v.wrapFile()).children();
+    List<Tlv> ours = Tlv.parseFirst(Files.readAllBytes(again)).children();
+    assertThat(ours.get(1)).isEqualTo(orig.get(1));
+    assertThat(ours.get(2)).isEqualTo(orig.get(2));
+    assertThat(ours.get(0).length()).isEqualTo(orig.get(0).length());
+    // occupied reference: refused without --force, replaced with it
+    CliRunner.Result r = cli.run("--token", tok, "unwrap", file.toString(), "--key-ref", "1");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("--force");
+    cli.ok("--token", tok, "unwrap", file.toString(), "--key-ref", "1", "--force");
+  }
+
+  @Test
+  void unwrap_withAnotherDkek_saysSoAndStoresNothing() throws Exception {
+    Vectors.WrappedKey v = Vectors.nitrokeyWrappedEcKey();
+    String tok = token("t", new byte[32]);
+    Path file = home.resolve("btc.bin");
+    Files.write(file, v.wrapFile());
+    CliRunner.Result r = cli.run("--token", tok, "unwrap", file.toString(), "--key-ref", "2");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("does not match this device's DKEK");
+    assertThat(cli.ok("--token", tok, "keys", "list").out()).contains("No keys.");
+  }
+
+  @Test
+  void backupRestore_toADeviceWithTheSameDkek_verifies_andRefusesAnotherDkek() throws Exception {
+    byte[] dkek = new byte[32];
+    new java.security.SecureRandom().nextBytes(dkek);
+    String a = token("a", dkek);
+    cli.ok("--token", a, "keys", "generate", "--type", "ec:brainpoolP256r1", "--id", "01", "--label", "ec");
+    cli.ok("--token", a, "keys", "generate", "--type", "rsa:2048", "--id", "02", "--label", "rsa");
+    Path dir = home.resolve("backup");
+    cli.ok("--token", a, "backup", dir.toString());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> manifest = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("manifest.json")));
+    assertThat((List<?>) manifest.get("keys")).hasSize(2);
+
+    String other = token("other", new byte[32]);
+    CliRunner.Result mismatch = cli.run("--token", other, "restore", dir.toString());
+    assertThat(mismatch.exit()).isEqualTo(1);
+    assertThat(mismatch.err()).contains("DKEK mismatch").contains("nothing was changed");
+    assertThat(cli.ok("--token", other, "keys", "list").out()).contains("No keys.");
+
+    String b = token("b", dkek);
+    assertThat(cli.ok("--token", b, "restore", dir.toString(), "--verify").out()).contains("Restored 2 keys, each verified");
+    assertThat(cli.ok("--token", b, "keys", "list").out()).contains(" ec ").contains(" rsa ");
+    assertThat(cli.run("--token", b, "restore", dir.toString()).err()).contains("in use");
+
+    // a tampered backup file is refused before anything changes
+    Path f = dir.resolve("key-001.bin");
+    byte[] bytes = Files.readAllBytes(f);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(f, bytes);
+    String c = token("c", dkek);
+    assertThat(cli.run("--token", c, "restore", dir.toString()).err()).contains("SHA-256");
+  }
+
+  @Test
+  void dkekCreateImport_passwordAndMofN_andKcvBeforeImport() throws Exception {
+    cli.env.put("HSMKIT_DKEK_PASSWORD", "passwordpassword");
+    Path pbe = home.resolve("s.pbe");
+    String created = cli.ok("dkek", "create", pbe.toString()).out();
+    assertThat(Files.size(pbe)).isEqualTo(64);
+    String kcv = created.replaceAll("(?s).*only share: ([0-9A-F]{16}).*", "$1");
+    assertThat(cli.ok("dkek", "kcv", pbe.toString()).out()).contains(kcv);
+    cli.ok("init", "--so-pin", "3537363231383830", "--dkek-shares", "1");
+    String imported = cli.ok("dkek", "import", pbe.toString()).out();
+    assertThat(imported).contains("DKEK share imported").contains("DKEK shares          : 1")
+        .contains("DKEK key check value : " + kcv);
+    assertThat(cli.ok("status").out()).contains("DKEK key check value : " + kcv);
+    assertThat(cli.run("dkek", "import", pbe.toString()).err()).contains("complete");
+    assertThat(cli.run("dkek", "create", pbe.toString()).exit()).isEqualTo(2); // never overwritten
+
+    // m-of-n: 3 of 5 custodians recreate the password
+    Path mofn = home.resolve("m.pbe");
+    Path shares = home.resolve("shares");
+    String out = cli.ok("dkek", "create", mofn.toString(), "--threshold", "3", "--shares", "5",
+        "--share-dir", shares.toString()).out();
+    assertThat(out).contains("Share 5 of 5").contains("Prime       : ");
+    cli.ok("init", "--so-pin", "3537363231383830", "--dkek-shares", "1", "--force");
+    String r = cli.ok("dkek", "import", mofn.toString(), "--shares", "3",
+        "--share-file", shares.resolve("share-5.txt").toString(),
+        "--share-file", shares.resolve("share-2.txt").toString(),
+        "--share-file", shares.resolve("share-4.txt").toString()).out();
+    assertThat(r).contains("DKEK share imported");
+    CliRunner.Result two = cli.run("dkek", "import", mofn.toString(), "--shares", "2",
+        "--share-file", shares.resolve("share-1.txt").toString(),
+        "--share-file", shares.resolve("share-3.txt").toString());
+    assertThat(two.exit()).isNotZero();
+  }
+
+  @Test
+  void demo_runsTheWholeStory() {
+    String out = cli.ok("demo").out();
+    assertThat(out).contains("signature verifies: true").contains("Done:");
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("hsmkit principal --key-id 01\\n   (\\S+)\\n").matcher(out);
+    assertThat(m.find()).isTrue();
+    assertThat(m.group(1)).matches("([a-z2-7]{5}-){10}[a-z2-7]{3}");
+    assertThat(out).contains("restored key 01, principal " + m.group(1));
+  }
+
+  static String s(byte[] b) {
+    return new String(b, StandardCharsets.US_ASCII);
+  }
+}
