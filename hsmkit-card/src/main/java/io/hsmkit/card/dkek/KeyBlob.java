@@ -291,7 +291,7 @@ public final class KeyBlob {
       if (y.equals(BigInteger.ONE) || y.equals(nMinus1)) {
         continue;
       }
-      for (int i = 1; i < t; i++) {
+      for (int i = 1; i <= t; i++) {
         BigInteger x = y.modPow(BigInteger.TWO, n);
         if (x.equals(BigInteger.ONE)) {
           BigInteger p = y.subtract(BigInteger.ONE).gcd(n);
