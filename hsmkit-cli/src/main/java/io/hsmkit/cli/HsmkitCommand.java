@@ -50,6 +50,7 @@ import picocli.CommandLine.Spec;
       io.hsmkit.cli.device.DoctorCommand.class,
       io.hsmkit.cli.dkek.DkekCommand.class,
       io.hsmkit.cli.demo.DemoCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class,
       io.hsmkit.cli.ca.CaCommands.Ca.class,
       io.hsmkit.cli.ca.CaCommands.Csr.class,
       io.hsmkit.cli.ca.CaCommands.Cert.class,

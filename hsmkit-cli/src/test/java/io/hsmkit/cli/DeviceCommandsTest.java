@@ -156,4 +156,17 @@ class DeviceCommandsTest {
     assertThat(r.err()).contains("emulated:DIR");
     assertThat(cli.run("status", "--token", "emulated:" + home.resolve("other")).exit()).isZero();
   }
+
+  @Test
+  void generateCompletion_printsABashScriptForAllCommands() {
+    String script = cli.ok("generate-completion").out();
+    assertThat(script).contains("complete -F").contains("keys").contains("dkek").contains("serve");
+  }
+
+  @Test
+  void noSubcommand_isAUsageError_listingCommands() {
+    CliRunner.Result r = cli.run();
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("missing a subcommand");
+  }
 }
