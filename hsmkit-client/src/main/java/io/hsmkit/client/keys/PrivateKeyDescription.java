@@ -96,7 +96,8 @@ public record PrivateKeyDescription(
       ASN1Sequence common = ASN1Sequence.getInstance(body.getObjectAt(0));
       String label = "";
       for (ASN1Encodable e : common) {
-        if (e instanceof ASN1String s) {
+        // The label is a UTF8String; BC's ASN1BitString (the flags) is an ASN1String too.
+        if (e instanceof ASN1String s && !(e instanceof ASN1BitString)) {
           label = s.getString();
           break;
         }

@@ -35,4 +35,11 @@ class PrivateKeyDescriptionTest {
     assertThat(PrivateKeyDescription.decode(enc)).isEqualTo(d);
     assertThat(d.usage()).containsExactly("decrypt", "sign", "signRecover", "unwrap");
   }
+
+  @Test
+  void decode_withoutLabel_givesAnEmptyLabel_notTheFlags() throws Exception {
+    PrivateKeyDescription d = new PrivateKeyDescription(true, "", new byte[] {0x0A}, 3, 384);
+    assertThat(PrivateKeyDescription.decode(d.encode()).label()).isEmpty();
+    assertThat(PrivateKeyDescription.decode(d.encode())).isEqualTo(d);
+  }
 }
