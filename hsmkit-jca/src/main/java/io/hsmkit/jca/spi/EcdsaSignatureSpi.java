@@ -58,7 +58,7 @@ public final class EcdsaSignatureSpi extends CardSignatureSpi<HsmEcPrivateKey> {
       throws IOException, HsmException {
     byte[] der = s.sign(key.keyReference(), Algorithm.EC_RAW, input);
     try {
-      return EcdsaDer.minimal(der);
+      return io.hsmkit.client.keys.EcdsaSignatures.toMinimalDer(der);
     } catch (TlvException e) {
       throw new HsmException("the card answered with a malformed ECDSA signature", null);
     }
