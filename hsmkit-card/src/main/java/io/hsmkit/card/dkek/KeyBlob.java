@@ -81,20 +81,24 @@ public final class KeyBlob {
     } else {
       RSAPrivateCrtKey rsa = (RSAPrivateCrtKey) priv;
       int bits = rsa.getModulus().bitLength();
+      int len = (bits + 7) / 8;
+      int half = (len + 1) / 2;
       oid = Cvc.ID_TA_RSA_V1_5_SHA_256;
       writeShort(plain, bits);
+      // fixed widths (modulus / half modulus), as a card exports them: RSA-2048 gives 971 bytes
+      // and RSA-4096 1099 bytes, the size seen from a real SmartCard-HSM 4K (§5)
       if (bits <= CRT_MAX_BITS) {
         type = TYPE_RSA_CRT;
-        component(plain, unsigned(rsa.getPrimeExponentP()));
-        component(plain, unsigned(rsa.getPrimeExponentQ()));
-        component(plain, unsigned(rsa.getPrimeP()));
-        component(plain, unsigned(rsa.getCrtCoefficient()));
-        component(plain, unsigned(rsa.getPrimeQ()));
+        component(plain, fixed(rsa.getPrimeExponentP(), half));
+        component(plain, fixed(rsa.getPrimeExponentQ(), half));
+        component(plain, fixed(rsa.getPrimeP(), half));
+        component(plain, fixed(rsa.getCrtCoefficient(), half));
+        component(plain, fixed(rsa.getPrimeQ(), half));
       } else {
         type = TYPE_RSA;
-        component(plain, unsigned(rsa.getPrivateExponent()));
+        component(plain, fixed(rsa.getPrivateExponent(), len));
       }
-      component(plain, unsigned(rsa.getModulus()));
+      component(plain, fixed(rsa.getModulus(), len));
       component(plain, unsigned(rsa.getPublicExponent()));
     }
     plain.write(0x80);
@@ -182,6 +186,8 @@ public final class KeyBlob {
       }
       // 5. the key itself
       return ec ? ecKey(id, raw, c, allowed, size) : rsaKey(id, type, c, allowed);
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      throw new InvalidBlobException("key values are inconsistent");
     } finally {
       Arrays.fill(plain, (byte) 0);
     }
@@ -191,13 +197,14 @@ public final class KeyBlob {
       int size) throws InvalidBlobException {
     Curve curve = Curve.byPrime(raw.get(2))
         .orElseThrow(() -> new InvalidBlobException("curve not supported"));
-    if (!c.get(0).equals(curve.x9().getCurve().getA().toBigInteger())
-        || !c.get(1).equals(curve.x9().getCurve().getB().toBigInteger())
-        || !c.get(3).equals(curve.x9().getN())) {
+    // a, b, n and G must be the curve's; an empty one is accepted (pico-hsm leaves some out)
+    if ((raw.get(0).length > 0 && !c.get(0).equals(curve.x9().getCurve().getA().toBigInteger()))
+        || (raw.get(1).length > 0 && !c.get(1).equals(curve.x9().getCurve().getB().toBigInteger()))
+        || (raw.get(3).length > 0 && !c.get(3).equals(curve.x9().getN()))) {
       throw new InvalidBlobException("domain parameters do not match " + curve.curveName());
     }
     try {
-      if (!curve.decodePoint(raw.get(4)).equals(curve.x9().getG())) {
+      if (raw.get(4).length > 0 && !curve.decodePoint(raw.get(4)).equals(curve.x9().getG())) {
         throw new InvalidBlobException("base point does not match " + curve.curveName());
       }
       BigInteger d = c.get(5);
@@ -353,6 +360,16 @@ public final class KeyBlob {
     byte[] v = new byte[n];
     b.get(v);
     return v;
+  }
+
+  private static byte[] fixed(BigInteger v, int len) {
+    byte[] b = unsigned(v);
+    if (b.length >= len) {
+      return b;
+    }
+    byte[] out = new byte[len];
+    System.arraycopy(b, 0, out, len - b.length, b.length);
+    return out;
   }
 
   private static byte[] unsigned(BigInteger v) {
