@@ -26,6 +26,9 @@ final class Harness implements AutoCloseable {
   static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
   static final int PORT = 35963;
   static final String READER = "Virtual PCD 00 00";
+  /** vpcd's second slot: a second card at the same time, reader "Virtual PCD 00 01". */
+  static final int PORT2 = 35964;
+  static final String READER2 = "Virtual PCD 00 01";
   private static final Pattern SERVING = Pattern.compile("hsmkit: serving card (\\S+) from");
   private static final List<String> ENVIRONMENT_FAILURES =
       List.of(
@@ -90,7 +93,8 @@ final class Harness implements AutoCloseable {
       problems.add("not root (network namespaces and /run/pcscd need root)");
     }
     for (String t :
-        List.of("ip", "pcscd", "setsid", "opensc-tool", "pkcs11-tool", "pkcs15-tool", "sc-hsm-tool")) {
+        List.of("ip", "pcscd", "setsid", "opensc-tool", "pkcs11-tool", "pkcs15-tool", "sc-hsm-tool",
+            "openssl", "expect")) {
       if (!Tool.onPath(t)) {
         problems.add("'" + t + "' not installed");
       }
@@ -128,28 +132,60 @@ final class Harness implements AutoCloseable {
     return Tool.run(argv, env, Duration.ofMinutes(3));
   }
 
+  Path root() {
+    return root;
+  }
+
   /**
    * Starts {@code hsmkit serve --state dir} in the namespace and waits until OpenSC sees the
    * card. Returns the serial number it announced.
    */
   String serve(Path stateDir) {
-    Tool.Result r = script("serve", stateDir.toString(), String.valueOf(PORT));
+    return serve(stateDir, PORT);
+  }
+
+  /** {@link #serve(Path)} on vpcd port {@code port} (35963 = reader 0, 35964 = reader 1). */
+  String serve(Path stateDir, int port) {
+    Tool.Result r = script("serve", stateDir.toString(), String.valueOf(port));
     if (r.exit() != 0) {
-      fail("hsmkit serve did not start:\n" + r.describe() + "\n--- serve log ---\n" + serveLog());
+      fail("hsmkit serve did not start:\n" + r.describe() + "\n--- serve log ---\n"
+          + serveLog(port));
     }
-    awaitCard();
-    Matcher m = SERVING.matcher(serveLog());
+    awaitCard(port);
+    Matcher m = SERVING.matcher(serveLog(port));
     if (!m.find()) {
-      fail("no 'serving card' line in the serve log:\n" + serveLog());
+      fail("no 'serving card' line in the serve log:\n" + serveLog(port));
     }
     return m.group(1);
   }
 
   void stopServe() {
-    Tool.Result r = script("serve-stop", String.valueOf(PORT));
+    stopServe(PORT);
+  }
+
+  void stopServe(int port) {
+    Tool.Result r = script("serve-stop", String.valueOf(port));
     if (r.exit() != 0) {
       fail("hsmkit serve did not stop:\n" + r.describe());
     }
+  }
+
+  /** Stops every emulator this harness started (both vpcd slots). */
+  void stopAllServes() {
+    Tool.Result r = script("serve-stop");
+    if (r.exit() != 0) {
+      fail("hsmkit serve did not stop:\n" + r.describe());
+    }
+  }
+
+  /**
+   * Takes the card out of reader 0 and puts another one in: stops the emulator on port 35963 and
+   * serves {@code stateDir} there (a new directory = a factory-new card; the old one = the same
+   * card again). Returns the serial number of the card now in the reader.
+   */
+  String swapCard(Path stateDir) {
+    stopServe(PORT);
+    return serve(stateDir, PORT);
   }
 
   /** PID of the running emulator, from the harness's pid file. */
@@ -162,11 +198,31 @@ final class Harness implements AutoCloseable {
   }
 
   String serveLog() {
+    return serveLog(PORT);
+  }
+
+  String serveLog(int port) {
     try {
-      return Files.readString(runDir.resolve("serve-" + PORT + ".log"));
+      return Files.readString(runDir.resolve("serve-" + port + ".log"));
     } catch (IOException e) {
       return "(no serve log: " + e + ")";
     }
+  }
+
+  /**
+   * Runs {@code ./hsmkit ARGS} from the checkout in the main namespace (PC/SC reaches pcscd
+   * through its socket), with {@code env} added: secrets go there ({@code HSMKIT_PIN}, {@code
+   * HSMKIT_DKEK_PASSWORD}, ...), never on the command line. {@code HSMKIT_HOME} points into the
+   * run directory so that nothing touches the user's ~/.hsmkit.
+   */
+  Tool.Result hsmkit(Map<String, String> env, String... args) {
+    Map<String, String> all = new java.util.HashMap<>(this.env);
+    all.put("HSMKIT_HOME", runDir.resolve("hsmkit-home").toString());
+    all.putAll(env);
+    List<String> argv = new ArrayList<>();
+    argv.add(root.resolve("hsmkit").toString());
+    argv.addAll(List.of(args));
+    return Tool.run(argv, all, Duration.ofMinutes(3));
   }
 
   /** Stops pcscd only (SIGKILL with {@code kill}), leaving the namespace and the emulator. */
@@ -184,19 +240,25 @@ final class Harness implements AutoCloseable {
     }
   }
 
-  /** Waits (20 s at most) until {@code opensc-tool -n} names the SmartCard-HSM. */
+  /** Waits (20 s at most) until {@code opensc-tool -n} names the SmartCard-HSM in reader 0. */
   void awaitCard() {
+    awaitCard(PORT);
+  }
+
+  /** Waits (20 s at most) until OpenSC sees the SmartCard-HSM served on {@code port}. */
+  void awaitCard(int port) {
+    String reader = String.valueOf(port - PORT);
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     Tool.Result last;
     do {
-      last = Tool.run(List.of("opensc-tool", "--reader", "0", "-n"));
+      last = Tool.run(List.of("opensc-tool", "--reader", reader, "-n"));
       if (last.exit() == 0 && last.stdout().contains("SmartCard-HSM")) {
         return;
       }
       sleep(200);
     } while (System.nanoTime() < deadline);
     fail("OpenSC did not see the card within 20 s:\n" + last.describe() + "\n--- serve log ---\n"
-        + serveLog());
+        + serveLog(port));
   }
 
   /** Stops the emulator, pcscd and the namespace. */

@@ -48,7 +48,7 @@ abstract class InteropTestBase {
   @AfterEach
   void stopCard() {
     if (harness != null) {
-      harness.stopServe();
+      harness.stopAllServes();
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.hsmkit.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -12,11 +15,99 @@ import java.util.Map;
  */
 final class OpenSc {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  /** sc-hsm-tool's 10-million-round .pbe derivation takes ~17 s here; leave room. */
+  private static final Duration DERIVATION_TIMEOUT = Duration.ofMinutes(3);
+
+  /** Debian's OpenSC PKCS#11 module (what the runbooks pass to --module). */
+  static final String MODULE = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so";
 
   private OpenSc() {}
 
   static Tool.Result run(String... argv) {
     return Tool.run(List.of(argv), Map.of(), TIMEOUT);
+  }
+
+  /** Runs and asserts exit status 0 (the description, with PINs masked, on failure). */
+  static Tool.Result ok(String... argv) {
+    return ok(run(argv));
+  }
+
+  static Tool.Result ok(Tool.Result r) {
+    assertThat(r.exit()).as(r.describe()).isZero();
+    return r;
+  }
+
+  /** {@code pkcs11-tool --module <opensc-pkcs11.so> ARGS}. */
+  static Tool.Result pkcs11(String... args) {
+    List<String> argv = new ArrayList<>(List.of("pkcs11-tool", "--module", MODULE));
+    argv.addAll(List.of(args));
+    return Tool.run(argv, Map.of(), TIMEOUT);
+  }
+
+  /** {@code sc-hsm-tool --initialize} with extra options (--label, --dkek-shares ...). */
+  static Tool.Result scHsmInitialize(String soPin, String pin, String... extra) {
+    List<String> argv =
+        new ArrayList<>(List.of("sc-hsm-tool", "--initialize", "--so-pin", soPin, "--pin", pin));
+    argv.addAll(List.of(extra));
+    return Tool.run(argv, Map.of(), TIMEOUT);
+  }
+
+  /** {@code sc-hsm-tool --create-dkek-share FILE --password PW} (no prompt). */
+  static Tool.Result scHsmCreateDkekShare(Path file, String password) {
+    return Tool.run(
+        List.of("sc-hsm-tool", "--create-dkek-share", file.toString(), "--password", password),
+        Map.of(), DERIVATION_TIMEOUT);
+  }
+
+  /** {@code sc-hsm-tool --import-dkek-share FILE --password PW} (no prompt). */
+  static Tool.Result scHsmImportDkekShare(Path file, String password) {
+    return Tool.run(
+        List.of("sc-hsm-tool", "--import-dkek-share", file.toString(), "--password", password),
+        Map.of(), DERIVATION_TIMEOUT);
+  }
+
+  static Tool.Result scHsmWrapKey(Path file, int keyRef, String pin) {
+    return run("sc-hsm-tool", "--wrap-key", file.toString(), "--key-reference",
+        String.valueOf(keyRef), "--pin", pin);
+  }
+
+  static Tool.Result scHsmUnwrapKey(Path file, int keyRef, String pin) {
+    return run("sc-hsm-tool", "--unwrap-key", file.toString(), "--key-reference",
+        String.valueOf(keyRef), "--pin", pin, "--force");
+  }
+
+  /** {@code pkcs11-tool --login --pin PIN --keypairgen --key-type TYPE --id ID [--label L]}. */
+  static Tool.Result keygen(String pin, String keyType, String idHex, String label) {
+    List<String> args = new ArrayList<>(List.of("--login", "--pin", pin, "--keypairgen",
+        "--key-type", keyType, "--id", idHex));
+    if (label != null) {
+      args.add("--label");
+      args.add(label);
+    }
+    return pkcs11(args.toArray(String[]::new));
+  }
+
+  /** {@code pkcs11-tool --read-object --type pubkey --id ID -o FILE}: a DER SubjectPublicKeyInfo. */
+  static Tool.Result readPublicKey(String idHex, Path derOut) {
+    return pkcs11("--read-object", "--type", "pubkey", "--id", idHex, "-o", derOut.toString());
+  }
+
+  /**
+   * {@code pkcs15-tool --read-public-key ID -o FILE} (PEM). Used for EC keys where pkcs11-tool
+   * 0.23 built against OpenSSL 3 cannot export the public key (OpenSC issue #3200: "cannot create
+   * EVP_PKEY", seen here for secp384r1, and on real Nitrokeys).
+   */
+  static Tool.Result readPublicKeyPem(String idHex, Path pemOut) {
+    return run("pkcs15-tool", "--read-public-key", idHex, "-o", pemOut.toString());
+  }
+
+  /** {@code pkcs11-tool --login --pin PIN --sign -m MECH --id ID -i IN -o OUT [extra]}. */
+  static Tool.Result sign(String pin, String mechanism, String idHex, Path in, Path out,
+      String... extra) {
+    List<String> args = new ArrayList<>(List.of("--login", "--pin", pin, "--sign", "-m",
+        mechanism, "--id", idHex, "-i", in.toString(), "-o", out.toString()));
+    args.addAll(List.of(extra));
+    return pkcs11(args.toArray(String[]::new));
   }
 
   static Tool.Result scHsmStatus() {
@@ -87,6 +178,38 @@ final class OpenSc {
       }
     }
     throw new AssertionError("no CHR (5F20) in 2F02:\n" + r.describe());
+  }
+
+  /**
+   * One object of {@code pkcs15-tool --dump}: the stripped lines from the line equal to {@code
+   * header} (e.g. {@code "Private EC Key [cara-ec-ca]"}) to the next blank line; empty if absent.
+   */
+  static List<String> dumpBlock(String dump, String header) {
+    List<String> block = new ArrayList<>();
+    boolean in = false;
+    for (String l : dump.split("\n")) {
+      String t = l.strip();
+      if (!in && t.equals(header)) {
+        in = true;
+      } else if (in && t.isEmpty()) {
+        break;
+      }
+      if (in) {
+        block.add(t);
+      }
+    }
+    return block;
+  }
+
+  /** The value of a {@code Name : value} line in sc-hsm-tool output, or null. */
+  static String field(String output, String name) {
+    for (String l : output.split("\n")) {
+      int colon = l.indexOf(':');
+      if (colon > 0 && l.substring(0, colon).strip().equals(name)) {
+        return l.substring(colon + 1).strip();
+      }
+    }
+    return null;
   }
 
   /** The lines of {@code output}, stripped, for line-wise assertions. */

@@ -21,6 +21,9 @@ final class Tool {
   private static final Set<String> SECRET_OPTIONS =
       Set.of("--pin", "--so-pin", "--new-pin", "--puk", "--password", "-p");
 
+  /** Commands that take at least this long are reported on stderr with their duration. */
+  private static final long SLOW_MILLIS = 2000;
+
   private Tool() {}
 
   /** What a finished program did. {@code exit} is -1 after a timeout. */
@@ -43,6 +46,22 @@ final class Tool {
           + stderr;
     }
 
+    /**
+     * The same result with every occurrence of {@code secrets} in its output replaced by {@code
+     * ***}, for tools that echo what they were given (expect sessions, share values).
+     */
+    Result hiding(java.util.Collection<String> secrets) {
+      String so = stdout;
+      String se = stderr;
+      for (String s : secrets) {
+        if (s != null && !s.isEmpty()) {
+          so = so.replace(s, "***");
+          se = se.replace(s, "***");
+        }
+      }
+      return new Result(argv, exit, so, se);
+    }
+
     @Override
     public String toString() {
       return describe();
@@ -60,6 +79,7 @@ final class Tool {
       err = Files.createTempFile("hsmkit-it-err", ".txt");
       pb.redirectOutput(out.toFile());
       pb.redirectError(err.toFile());
+      long started = System.nanoTime();
       Process p = pb.start();
       int exit;
       if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -69,6 +89,12 @@ final class Tool {
         p.destroyForcibly();
         p.waitFor(5, TimeUnit.SECONDS);
         exit = -1;
+      }
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      if (millis >= SLOW_MILLIS) {
+        // where the interop tests spend their time (the .pbe derivations, mostly)
+        System.err.printf("[hsmkit-it] %.1f s: %s%n", millis / 1000.0,
+            String.join(" ", redact(argv)));
       }
       String so = Files.readString(out, StandardCharsets.UTF_8);
       String se = Files.readString(err, StandardCharsets.UTF_8);
