@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,26 +43,27 @@ class CrossToolIT extends InteropTestBase {
   @Test
   void scHsmToolShareAndWrapFiles_workWithHsmkit_andHsmkitWrapFilesWithScHsmTool()
       throws Exception {
-    Path cardA = stateDir;
     Path share = temp.resolve("sc-hsm-tool.pbe");
     OpenSc.ok(OpenSc.scHsmCreateDkekShare(share, SC_PASSWORD));
 
-    // card A: hsmkit imports the sc-hsm-tool share file through PC/SC
+    // card A (reader 0): hsmkit imports the sc-hsm-tool share file through PC/SC, while on
+    // card B (reader 1) sc-hsm-tool imports the same file: both derivations run at once
     initializeWithOneDkekShare();
-    String kcv = kcvOf(hsmkit(Map.of("HSMKIT_DKEK_PASSWORD", SC_PASSWORD), "--token", "pcsc",
-        "dkek", "import", share.toString()));
+    Path cardB = temp.resolve("card-b");
+    harness.serve(cardB, Harness.PORT2);
+    OpenSc.ok(OpenSc.scHsmInitialize(SO_PIN, PIN, "--dkek-shares", "1", "--reader", "1"));
+    // (each card takes exactly one share: had both imports gone to one card, one would fail)
+    CompletableFuture<Tool.Result> scImportB = CompletableFuture.supplyAsync(
+        () -> OpenSc.scHsmImportDkekShare(share, SC_PASSWORD, "--reader", "1"));
+    String kcv = kcvOf(hsmkit(Map.of("HSMKIT_DKEK_PASSWORD", SC_PASSWORD), "--token",
+        "pcsc:" + Harness.READER, "dkek", "import", share.toString()));
+    assertThat(kcvOf(OpenSc.ok(scImportB.get()))).isEqualTo(kcv);
     Tool.Result statusA = OpenSc.ok(OpenSc.scHsmStatus());
     assertThat(OpenSc.lines(statusA.output())).as(statusA.describe())
-        .contains("DKEK key check value : " + kcv);
+        .contains("Using reader with a card: " + Harness.READER, "DKEK key check value : " + kcv);
+    harness.stopServe(Harness.PORT2); // from here on one card at a time, always in reader 0
 
-    // card B: sc-hsm-tool imports the same file: the same DKEK
-    Path cardB = temp.resolve("card-b");
-    harness.swapCard(cardB);
-    initializeWithOneDkekShare();
-    assertThat(kcvOf(OpenSc.ok(OpenSc.scHsmImportDkekShare(share, SC_PASSWORD)))).isEqualTo(kcv);
-
-    // back to card A: two keys, each wrapped by both tools
-    harness.swapCard(cardA);
+    // card A: two keys, each wrapped by both tools
     OpenSc.ok(OpenSc.keygen(PIN, "EC:prime256v1", "01", "cross-ec"));
     OpenSc.ok(OpenSc.keygen(PIN, "rsa:2048", "02", "cross-rsa"));
     Path ecPub = Openssl.derToPem(readPublicKey("01", "ec.der"));

@@ -61,6 +61,14 @@ class GroundTruthIT extends InteropTestBase {
     Files.write(pbe, DkekShareFile.encrypt(real.dkek(),
         PASSWORD.getBytes(StandardCharsets.UTF_8), salt, null));
 
+    // under another DKEK (a random one: --dkek-shares 0) the real blob is refused
+    OpenSc.ok(OpenSc.scHsmInitialize(SO_PIN, PIN, "--dkek-shares", "0"));
+    Tool.Result refused = OpenSc.scHsmUnwrapKey(wrapped, 1, PIN);
+    assertThat(refused.exit()).as(refused.describe()).isNotZero();
+    assertThat(refused.stderr()).as(refused.describe()).contains("Wrapped key does not match DKEK");
+    Tool.Result none = OpenSc.ok("pkcs15-tool", "--dump", "--pin", PIN);
+    assertThat(none.stdout()).as(none.describe()).doesNotContain("btc-test");
+
     Tool.Result init = OpenSc.ok(OpenSc.scHsmInitialize(SO_PIN, PIN, "--dkek-shares", "1"));
     assertThat(init.output()).as(init.describe()).doesNotContain("failed");
     Tool.Result imp = OpenSc.ok(OpenSc.scHsmImportDkekShare(pbe, PASSWORD));

@@ -59,11 +59,12 @@ final class OpenSc {
         Map.of(), DERIVATION_TIMEOUT);
   }
 
-  /** {@code sc-hsm-tool --import-dkek-share FILE --password PW} (no prompt). */
-  static Tool.Result scHsmImportDkekShare(Path file, String password) {
-    return Tool.run(
-        List.of("sc-hsm-tool", "--import-dkek-share", file.toString(), "--password", password),
-        Map.of(), DERIVATION_TIMEOUT);
+  /** {@code sc-hsm-tool --import-dkek-share FILE --password PW [extra]} (no prompt). */
+  static Tool.Result scHsmImportDkekShare(Path file, String password, String... extra) {
+    List<String> argv = new ArrayList<>(List.of("sc-hsm-tool", "--import-dkek-share",
+        file.toString(), "--password", password));
+    argv.addAll(List.of(extra));
+    return Tool.run(argv, Map.of(), DERIVATION_TIMEOUT);
   }
 
   static Tool.Result scHsmWrapKey(Path file, int keyRef, String pin) {
