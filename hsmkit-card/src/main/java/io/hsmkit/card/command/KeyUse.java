@@ -2,7 +2,6 @@ package io.hsmkit.card.command;
 
 import io.hsmkit.apdu.StatusWord;
 import io.hsmkit.card.crypto.AlgorithmId;
-import io.hsmkit.card.crypto.Curve;
 import io.hsmkit.card.dispatch.CommandContext;
 import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.state.KeyRecord;
@@ -56,11 +55,5 @@ final class KeyUse {
       }
     }
     return false;
-  }
-
-  /** The curve of an EC key record; a record naming an unknown curve is corrupt state. */
-  static Curve curve(KeyRecord key) {
-    return Curve.byName(key.curve())
-        .orElseThrow(() -> new IllegalStateException("key " + key.id() + " has an unknown curve"));
   }
 }
