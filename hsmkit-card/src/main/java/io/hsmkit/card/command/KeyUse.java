@@ -45,15 +45,6 @@ final class KeyUse {
   }
 
   private static boolean allows(KeyRecord key, AlgorithmId algorithm) {
-    byte[] allowed = key.algorithms();
-    if (allowed.length == 0) {
-      return true;
-    }
-    for (byte b : allowed) {
-      if ((b & 0xFF) == algorithm.id()) {
-        return true;
-      }
-    }
-    return false;
+    return key.allows(algorithm.id());
   }
 }

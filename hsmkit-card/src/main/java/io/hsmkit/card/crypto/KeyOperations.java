@@ -1,14 +1,11 @@
 package io.hsmkit.card.crypto;
 
-import io.hsmkit.apdu.Tlv;
-import io.hsmkit.apdu.TlvException;
 import io.hsmkit.apdu.TlvWriter;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
-import java.util.List;
 import org.bouncycastle.crypto.CryptoException;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.encodings.PKCS1Encoding;
@@ -203,27 +200,78 @@ public final class KeyOperations {
   }
 
   /**
-   * Re-encodes a DER ECDSA signature {@code SEQUENCE { INTEGER r, INTEGER s }} as {@link
-   * #ecdsaSignature} does, with r and s at a fixed width.
+   * Re-encodes a DER ECDSA signature {@code SEQUENCE { INTEGER r, INTEGER s }} from a provider as
+   * {@link #ecdsaSignature} does, with r and s at a fixed width. Works on the bytes directly: this
+   * runs once per ECDSA SIGN, where a few microseconds are a measurable share (BENCHMARKS.md).
    */
   static byte[] fixedWidth(byte[] der, int width) {
-    try {
-      Tlv seq = Tlv.parseFirst(der);
-      List<Tlv> ints = seq.children();
-      if (seq.tag() != 0x30 || ints.size() != 2 || ints.get(0).tag() != 0x02
-          || ints.get(1).tag() != 0x02) {
-        throw new IllegalStateException("provider returned a malformed ECDSA signature");
-      }
-      return new TlvWriter()
-          .nest(
-              0x30,
-              w ->
-                  w.add(0x02, fixedInteger(ints.get(0).value(), width))
-                      .add(0x02, fixedInteger(ints.get(1).value(), width)))
-          .toByteArray();
-    } catch (TlvException e) {
-      throw new IllegalStateException("provider returned a malformed ECDSA signature", e);
+    int off = 0;
+    if (der.length < 8 || der[off++] != 0x30) {
+      throw malformed();
     }
+    int len = der[off++] & 0xFF;
+    if (len == 0x81) {
+      len = der[off++] & 0xFF;
+    } else if (len > 0x7F) {
+      throw malformed();
+    }
+    if (off + len != der.length) {
+      throw malformed();
+    }
+    int[] start = new int[2];
+    int[] length = new int[2];
+    for (int i = 0; i < 2; i++) {
+      if (off + 2 > der.length || der[off] != 0x02 || (der[off + 1] & 0x80) != 0) {
+        throw malformed();
+      }
+      int n = der[off + 1];
+      off += 2;
+      if (n == 0 || off + n > der.length || (der[off] & 0x80) != 0) {
+        throw malformed(); // empty or negative
+      }
+      while (n > 1 && der[off] == 0) {
+        off++;
+        n--;
+      }
+      if (n > width) {
+        throw malformed();
+      }
+      start[i] = off;
+      length[i] = n;
+      off += n;
+    }
+    if (off != der.length) {
+      throw malformed();
+    }
+    int[] contentLength = new int[2];
+    int body = 0;
+    for (int i = 0; i < 2; i++) {
+      boolean topBit = length[i] == width && (der[start[i]] & 0x80) != 0;
+      contentLength[i] = width + (topBit ? 1 : 0);
+      body += 2 + contentLength[i];
+    }
+    int header = body < 0x80 ? 2 : 3;
+    byte[] out = new byte[header + body];
+    out[0] = 0x30;
+    if (header == 2) {
+      out[1] = (byte) body;
+    } else {
+      out[1] = (byte) 0x81;
+      out[2] = (byte) body;
+    }
+    int w = header;
+    for (int i = 0; i < 2; i++) {
+      out[w] = 0x02;
+      out[w + 1] = (byte) contentLength[i];
+      int end = w + 2 + contentLength[i];
+      System.arraycopy(der, start[i], out, end - length[i], length[i]);
+      w = end;
+    }
+    return out;
+  }
+
+  private static IllegalStateException malformed() {
+    return new IllegalStateException("provider returned a malformed ECDSA signature");
   }
 
   /**
