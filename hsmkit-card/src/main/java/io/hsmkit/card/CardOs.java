@@ -6,6 +6,7 @@ import io.hsmkit.apdu.ResponseApdu;
 import io.hsmkit.apdu.StatusWord;
 import io.hsmkit.apdu.TlvException;
 import io.hsmkit.card.crypto.CardCrypto;
+import io.hsmkit.card.crypto.CryptoProviders;
 import io.hsmkit.card.cvc.Cvc;
 import io.hsmkit.card.cvc.DeviceIdentity;
 import io.hsmkit.card.dispatch.CommandContext;
@@ -52,7 +53,7 @@ public final class CardOs implements AutoCloseable {
   public CardOs(StateStore store, CardEnvironment env) {
     this.store = store;
     this.env = env;
-    this.crypto = new CardCrypto(env.random());
+    this.crypto = new CardCrypto(env.random(), env.crypto());
     this.table = SmartCardHsmCommands.table();
     byte[] devAut = store.current().file(0x2F02);
     try {
@@ -73,7 +74,7 @@ public final class CardOs implements AutoCloseable {
   /** Opens a card with an explicit storage backend (fault-injection tests). */
   public static CardOs open(Path dir, CardEnvironment env, StorageBackend backend)
       throws StateException {
-    CardCrypto crypto = new CardCrypto(env.random());
+    CardCrypto crypto = new CardCrypto(env.random(), env.crypto());
     FileStateStore store =
         FileStateStore.open(
             dir, () -> factoryNewState(crypto, LocalDate.now(env.clock())), backend);
@@ -87,7 +88,8 @@ public final class CardOs implements AutoCloseable {
 
   /** A factory-new card that lives in memory only. */
   public static CardOs inMemory(CardEnvironment env) {
-    CardState s = factoryNewState(new CardCrypto(env.random()), LocalDate.now(env.clock()));
+    CardCrypto crypto = new CardCrypto(env.random(), env.crypto());
+    CardState s = factoryNewState(crypto, LocalDate.now(env.clock()));
     return new CardOs(new MemoryStateStore(s), env);
   }
 
@@ -126,6 +128,11 @@ public final class CardOs implements AutoCloseable {
   /** The device certificate holder reference; OpenSC's serial number is its first part. */
   public String deviceChr() {
     return deviceChr;
+  }
+
+  /** The crypto providers this card uses (for logs, benchmarks and tests). */
+  public CryptoProviders cryptoProviders() {
+    return crypto.providers();
   }
 
   /** The committed state (read only), for tools and tests. */

@@ -5,12 +5,12 @@ import io.hsmkit.apdu.StatusWord;
 import io.hsmkit.card.crypto.AlgorithmId;
 import io.hsmkit.card.crypto.InvalidInputException;
 import io.hsmkit.card.crypto.KeyOperations;
+import io.hsmkit.card.crypto.PreparedKey;
 import io.hsmkit.card.dispatch.CommandContext;
 import io.hsmkit.card.dispatch.CommandHandler;
 import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.state.KeyRecord;
-import java.security.PrivateKey;
 
 /**
  * DECIPHER (80 62 keyId algorithm), sc-hsm-protocol.md §2.14. Access checks as in {@link KeyUse}.
@@ -30,12 +30,12 @@ public final class DecipherCommand implements CommandHandler {
     ctx.requireUserPin();
     AlgorithmId algorithm = KeyUse.algorithm(apdu.p2(), AlgorithmId.Operation.DECIPHER);
     KeyRecord key = KeyUse.authorize(ctx, apdu.p1(), algorithm);
-    PrivateKey pk = ctx.crypto().privateKey(key);
-    KeyOperations ops = new KeyOperations(ctx.crypto().random());
+    PreparedKey pk = ctx.crypto().prepared(key);
+    KeyOperations ops = ctx.crypto().operations();
     try {
       byte[] out =
           algorithm == AlgorithmId.EC_DH
-              ? ops.ecdh(pk, KeyUse.curve(key), apdu.data())
+              ? ops.ecdh(pk, apdu.data())
               : ops.rsaRaw(pk, apdu.data());
       return Response.ok(out);
     } catch (InvalidInputException e) {

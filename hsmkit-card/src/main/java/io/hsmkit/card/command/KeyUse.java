@@ -2,7 +2,6 @@ package io.hsmkit.card.command;
 
 import io.hsmkit.apdu.StatusWord;
 import io.hsmkit.card.crypto.AlgorithmId;
-import io.hsmkit.card.crypto.Curve;
 import io.hsmkit.card.dispatch.CommandContext;
 import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.state.KeyRecord;
@@ -46,21 +45,6 @@ final class KeyUse {
   }
 
   private static boolean allows(KeyRecord key, AlgorithmId algorithm) {
-    byte[] allowed = key.algorithms();
-    if (allowed.length == 0) {
-      return true;
-    }
-    for (byte b : allowed) {
-      if ((b & 0xFF) == algorithm.id()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The curve of an EC key record; a record naming an unknown curve is corrupt state. */
-  static Curve curve(KeyRecord key) {
-    return Curve.byName(key.curve())
-        .orElseThrow(() -> new IllegalStateException("key " + key.id() + " has an unknown curve"));
+    return key.allows(algorithm.id());
   }
 }

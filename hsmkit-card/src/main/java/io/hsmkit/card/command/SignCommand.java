@@ -6,12 +6,12 @@ import io.hsmkit.card.crypto.AlgorithmId;
 import io.hsmkit.card.crypto.HashAlgorithm;
 import io.hsmkit.card.crypto.InvalidInputException;
 import io.hsmkit.card.crypto.KeyOperations;
+import io.hsmkit.card.crypto.PreparedKey;
 import io.hsmkit.card.dispatch.CommandContext;
 import io.hsmkit.card.dispatch.CommandHandler;
 import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.state.KeyRecord;
-import java.security.PrivateKey;
 
 /**
  * SIGN (80 68 keyId algorithm), sc-hsm-protocol.md §2.13. Access checks as in {@link KeyUse}; data
@@ -44,8 +44,8 @@ public final class SignCommand implements CommandHandler {
 
   private static byte[] sign(CommandContext ctx, KeyRecord key, AlgorithmId algorithm, byte[] data)
       throws InvalidInputException {
-    PrivateKey pk = ctx.crypto().privateKey(key);
-    KeyOperations ops = new KeyOperations(ctx.crypto().random());
+    PreparedKey pk = ctx.crypto().prepared(key);
+    KeyOperations ops = ctx.crypto().operations();
     // For the hash-and-sign variants the card hashes the complete message first.
     HashAlgorithm messageHash = algorithm.messageHash().orElse(null);
     byte[] input = messageHash != null ? messageHash.digest(data) : data;
@@ -63,7 +63,7 @@ public final class SignCommand implements CommandHandler {
         yield ops.rsaPss(pk, h.algorithm(), h.hash());
       }
       case RSA_PSS_SHA1, RSA_PSS_SHA256 -> ops.rsaPss(pk, messageHash, input);
-      case EC_RAW, EC_SHA1, EC_SHA224, EC_SHA256 -> ops.ecdsa(pk, KeyUse.curve(key), input);
+      case EC_RAW, EC_SHA1, EC_SHA224, EC_SHA256 -> ops.ecdsa(pk, input);
       case RSA_DECRYPT, EC_DH -> throw new IllegalStateException("not a SIGN algorithm");
     };
   }

@@ -1,7 +1,6 @@
 package io.hsmkit.card.crypto;
 
 import io.hsmkit.card.state.KeyRecord;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -11,36 +10,60 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * The card's cryptography, one instance per card: key generation, key decoding (cached per key
- * record), and the signatures the card makes for its own certificates.
+ * record as a {@link PreparedKey}), and the signatures the card makes for its own certificates.
  *
- * <p>Bouncy Castle is passed explicitly, never installed globally, because JDK 17's SunEC lacks
- * brainpool and secp256k1 (style.md §8).
+ * <p>Providers come from {@link CryptoProviders} and are passed explicitly, never installed
+ * globally: ACCP (native AWS-LC) for RSA and the NIST curves where it loads, Bouncy Castle for
+ * brainpool / secp192 / secp256k1 (JDK 17's SunEC lacks them, style.md §8), the JDK for RSA when
+ * ACCP is absent.
+ *
+ * <p>Randomness: the injected {@link SecureRandom} is handed to every provider call; ACCP draws
+ * its nonces and key material from AWS-LC's own DRBG regardless, Bouncy Castle and the JDK use it.
  */
 public final class CardCrypto {
-  private static final Provider BC = new BouncyCastleProvider();
-
   private final SecureRandom random;
-  private final Map<KeyRecord, PrivateKey> privateCache =
+  private final CryptoProviders providers;
+  private final KeyOperations operations;
+  private final Map<KeyRecord, PreparedKey> preparedCache =
       Collections.synchronizedMap(new WeakHashMap<>());
+  /** The last key used: a hit skips hashing and comparing the key record (the usual case). */
+  private volatile Last last = new Last(null, null);
+
+  private record Last(KeyRecord record, PreparedKey key) {}
 
   public CardCrypto(SecureRandom random) {
+    this(random, CryptoProviders.detect());
+  }
+
+  public CardCrypto(SecureRandom random, CryptoProviders providers) {
     this.random = random;
+    this.providers = providers;
+    this.operations = new KeyOperations(random, providers);
   }
 
   /** The Bouncy Castle provider instance shared by all cards (it holds no per-card state). */
   public static Provider bouncyCastle() {
-    return BC;
+    return CryptoProviders.bouncyCastle();
+  }
+
+  public CryptoProviders providers() {
+    return providers;
+  }
+
+  /** The SIGN / DECIPHER operations on this card's providers. */
+  public KeyOperations operations() {
+    return operations;
   }
 
   public SecureRandom random() {
@@ -55,7 +78,7 @@ public final class CardCrypto {
 
   public KeyPair generateEc(Curve curve) {
     try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC", providers.ec(curve));
       g.initialize(new ECGenParameterSpec(curve.curveName()), random);
       return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
@@ -65,8 +88,8 @@ public final class CardCrypto {
 
   public KeyPair generateRsa(int bits) {
     try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", BC);
-      g.initialize(new RSAKeyGenParameterSpec(bits, BigInteger.valueOf(65537)), random);
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", providers.rsa());
+      g.initialize(new RSAKeyGenParameterSpec(bits, RSAKeyGenParameterSpec.F4), random);
       return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("RSA key generation failed", e);
@@ -75,16 +98,37 @@ public final class CardCrypto {
 
   /** The private key of a record, decoded once and cached while the record lives. */
   public PrivateKey privateKey(KeyRecord key) {
-    PrivateKey cached = privateCache.get(key);
-    if (cached != null) {
-      return cached;
+    return prepared(key).privateKey();
+  }
+
+  /**
+   * The record's key decoded for its provider, with its operation objects; cached while the
+   * record lives (records are immutable, so a cached entry can never go stale).
+   */
+  public PreparedKey prepared(KeyRecord key) {
+    Last l = last;
+    if (l.record() == key) {
+      return l.key();
+    }
+    PreparedKey p = preparedCache.get(key);
+    if (p == null) {
+      p = decode(key);
+      preparedCache.put(key, p);
+    }
+    last = new Last(key, p);
+    return p;
+  }
+
+  private PreparedKey decode(KeyRecord key) {
+    Curve curve = null;
+    if (key.type() == KeyRecord.KeyType.EC) {
+      curve =
+          Curve.byName(key.curve())
+              .orElseThrow(
+                  () -> new IllegalStateException("key " + key.id() + " has an unknown curve"));
     }
     try {
-      PrivateKey k =
-          KeyFactory.getInstance(key.type().name(), BC)
-              .generatePrivate(new PKCS8EncodedKeySpec(key.privateKey()));
-      privateCache.put(key, k);
-      return k;
+      return PreparedKey.decode(key.privateKey(), curve, providers, random);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("stored private key " + key.id() + " does not decode", e);
     }
@@ -92,7 +136,7 @@ public final class CardCrypto {
 
   public PublicKey publicKey(KeyRecord key) {
     try {
-      return KeyFactory.getInstance(key.type().name(), BC)
+      return KeyFactory.getInstance(key.type().name(), bouncyCastle())
           .generatePublic(new X509EncodedKeySpec(key.publicKey()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("stored public key " + key.id() + " does not decode", e);
@@ -105,8 +149,17 @@ public final class CardCrypto {
    */
   public byte[] signForCvc(PrivateKey key, byte[] data) {
     try {
-      String alg = key.getAlgorithm().startsWith("RSA") ? "SHA256withRSA" : "SHA256withPLAIN-ECDSA";
-      Signature s = Signature.getInstance(alg, BC);
+      Signature s;
+      if (key instanceof RSAPrivateKey) {
+        s = Signature.getInstance("SHA256withRSA", providers.rsa());
+      } else {
+        Curve curve = Curve.of(((ECPrivateKey) key).getParams()).orElse(null);
+        Provider p = curve != null ? providers.ec(curve) : bouncyCastle();
+        s =
+            p == bouncyCastle()
+                ? Signature.getInstance("SHA256withPLAIN-ECDSA", p)
+                : Signature.getInstance("SHA256withECDSAinP1363Format", p);
+      }
       s.initSign(key, random);
       s.update(data);
       return s.sign();

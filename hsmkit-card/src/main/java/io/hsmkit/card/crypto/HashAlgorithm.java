@@ -12,6 +12,7 @@ import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.DigestInfo;
+import org.bouncycastle.crypto.util.DigestFactory;
 
 /**
  * The hash functions the SmartCard-HSM algorithms use (sc-hsm-protocol.md §2.13): SHA-1 and the
@@ -62,6 +63,17 @@ public enum HashAlgorithm {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(jcaName + " is not available", e);
     }
+  }
+
+  /** A new Bouncy Castle digest of this function (for the PSS encoder). */
+  org.bouncycastle.crypto.Digest bcDigest() {
+    return switch (this) {
+      case SHA1 -> DigestFactory.createSHA1();
+      case SHA224 -> DigestFactory.createSHA224();
+      case SHA256 -> DigestFactory.createSHA256();
+      case SHA384 -> DigestFactory.createSHA384();
+      case SHA512 -> DigestFactory.createSHA512();
+    };
   }
 
   /** The DER DigestInfo {@code 30 { 30 { 06 oid, 05 00 }, 04 hash }} of PKCS#1 v1.5. */

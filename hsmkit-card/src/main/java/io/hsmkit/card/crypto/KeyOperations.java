@@ -4,35 +4,46 @@ import io.hsmkit.apdu.TlvWriter;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.RSAPrivateKey;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PSSParameterSpec;
-import javax.crypto.Cipher;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.crypto.CryptoException;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.encodings.PKCS1Encoding;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ParametersWithRandom;
+import org.bouncycastle.crypto.params.RSAKeyParameters;
+import org.bouncycastle.crypto.signers.PSSSigner;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * The private-key operations behind SIGN and DECIPHER (sc-hsm-protocol.md §2.13, §2.14), in the
  * exact output formats OpenSC 0.23 expects from the card.
  *
- * <p>Bad command data end in {@link InvalidInputException}; a failure of the crypto library itself
- * is a bug and surfaces as {@link IllegalStateException}. Bouncy Castle is used as an explicit
- * provider, never installed (style.md §8).
+ * <p>The primitives run on a {@link PreparedKey}, i.e. on the provider {@link CryptoProviders}
+ * chose for the key (ACCP where it loads, else Bouncy Castle / the JDK); the PKCS#1 v1.5 and PSS
+ * encodings are Bouncy Castle's, on top of that provider's raw RSA. Bad command data end in {@link
+ * InvalidInputException}; a failure of the crypto library itself is a bug and surfaces as {@link
+ * IllegalStateException}.
  */
 public final class KeyOperations {
-  private static final Provider BC = CardCrypto.bouncyCastle();
   /** PKCS#1 v1.5 type 1 padding needs at least 00 01 FF*8 00 around the DigestInfo. */
   private static final int PKCS1_OVERHEAD = 11;
 
   private final SecureRandom random;
+  private final CryptoProviders providers;
 
+  /** Operations with the default providers ({@link CryptoProviders#detect()}). */
   public KeyOperations(SecureRandom random) {
+    this(random, CryptoProviders.detect());
+  }
+
+  public KeyOperations(SecureRandom random, CryptoProviders providers) {
     this.random = random;
+    this.providers = providers;
+  }
+
+  private PreparedKey prepare(PrivateKey key) {
+    return PreparedKey.of(key, providers, random);
   }
 
   /**
@@ -41,65 +52,77 @@ public final class KeyOperations {
    * bytes; the output always has the modulus length, leading zero bytes kept (§2.14: OpenSC
    * strips the padding from the full block).
    */
-  public byte[] rsaRaw(PrivateKey key, byte[] input) throws InvalidInputException {
-    BigInteger n = rsa(key).getModulus();
-    int k = byteLength(n);
+  public byte[] rsaRaw(PreparedKey key, byte[] input) throws InvalidInputException {
+    BigInteger n = key.modulus();
+    int k = key.modulusBytes();
     if (input.length == 0 || input.length > k) {
       throw new InvalidInputException("RSA input length does not fit the modulus");
     }
-    if (new BigInteger(1, input).compareTo(n) >= 0) {
+    if (!belowModulus(input, n, k)) {
       throw new InvalidInputException("RSA input is not below the modulus");
     }
     try {
-      Cipher c = Cipher.getInstance("RSA/NONE/NoPadding", BC);
-      c.init(Cipher.DECRYPT_MODE, key, random);
-      return leftPad(c.doFinal(input), k);
+      return key.rsaPrivate(input);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("raw RSA failed", e);
     }
   }
 
+  /** {@link #rsaRaw(PreparedKey, byte[])} for a key of any provider (decoded anew each call). */
+  public byte[] rsaRaw(PrivateKey key, byte[] input) throws InvalidInputException {
+    return rsaRaw(prepare(key), input);
+  }
+
   /** PKCS#1 v1.5 signature (EMSA-PKCS1-v1_5) over an encoded DigestInfo, modulus-length. */
-  public byte[] rsaPkcs1(PrivateKey key, byte[] digestInfo) throws InvalidInputException {
-    int k = byteLength(rsa(key).getModulus());
+  public byte[] rsaPkcs1(PreparedKey key, byte[] digestInfo) throws InvalidInputException {
+    int k = key.modulusBytes();
     if (digestInfo.length == 0 || digestInfo.length > k - PKCS1_OVERHEAD) {
       throw new InvalidInputException("DigestInfo too long for the key");
     }
     try {
-      Signature s = Signature.getInstance("NONEwithRSA", BC);
-      s.initSign(key, random);
-      s.update(digestInfo);
-      return leftPad(s.sign(), k);
-    } catch (GeneralSecurityException e) {
+      PKCS1Encoding enc = new PKCS1Encoding(key.rsaEngine());
+      enc.init(true, new AsymmetricKeyParameter(true));
+      return leftPad(enc.processBlock(digestInfo, 0, digestInfo.length), k);
+    } catch (InvalidCipherTextException | RuntimeException e) {
       throw new IllegalStateException("RSA PKCS#1 signature failed", e);
     }
+  }
+
+  public byte[] rsaPkcs1(PrivateKey key, byte[] digestInfo) throws InvalidInputException {
+    return rsaPkcs1(prepare(key), digestInfo);
   }
 
   /**
    * RSASSA-PSS over a hash computed elsewhere, MGF1 with the same hash and a salt as long as the
    * hash: OpenSC does not transmit sLen or the MGF, so the card uses these defaults (§2.13).
    */
-  public byte[] rsaPss(PrivateKey key, HashAlgorithm hash, byte[] mHash)
+  public byte[] rsaPss(PreparedKey key, HashAlgorithm hash, byte[] mHash)
       throws InvalidInputException {
     if (mHash.length != hash.length()) {
       throw new InvalidInputException("hash length does not match the hash algorithm");
     }
-    BigInteger n = rsa(key).getModulus();
+    BigInteger n = key.modulus();
     int emLen = (n.bitLength() - 1 + 7) / 8;
     if (emLen < 2 * hash.length() + 2) {
       throw new InvalidInputException("key too short for PSS with this hash");
     }
     try {
-      Signature s = Signature.getInstance("NONEwithRSASSA-PSS", BC);
-      s.setParameter(
-          new PSSParameterSpec(
-              hash.jcaName(), "MGF1", new MGF1ParameterSpec(hash.jcaName()), hash.length(), 1));
-      s.initSign(key, random);
-      s.update(mHash);
-      return leftPad(s.sign(), byteLength(n));
-    } catch (GeneralSecurityException e) {
+      PSSSigner pss =
+          PSSSigner.createRawSigner(
+              key.rsaEngine(), hash.bcDigest(), hash.bcDigest(), hash.length(),
+              PSSSigner.TRAILER_IMPLICIT);
+      // PSSSigner takes the modulus length from the parameters; the exponent is never used.
+      pss.init(true, new ParametersWithRandom(new RSAKeyParameters(true, n, BigInteger.ONE), random));
+      pss.update(mHash, 0, mHash.length);
+      return leftPad(pss.generateSignature(), key.modulusBytes());
+    } catch (CryptoException | RuntimeException e) {
       throw new IllegalStateException("RSA-PSS signature failed", e);
     }
+  }
+
+  public byte[] rsaPss(PrivateKey key, HashAlgorithm hash, byte[] mHash)
+      throws InvalidInputException {
+    return rsaPss(prepare(key), hash, mHash);
   }
 
   /**
@@ -107,8 +130,9 @@ public final class KeyOperations {
    * bit length, as ECDSA prescribes. The result is DER with fixed-width integers, see {@link
    * #ecdsaSignature}.
    */
-  public byte[] ecdsa(PrivateKey key, Curve curve, byte[] hash) throws InvalidInputException {
-    if (!(key instanceof ECPrivateKey)) {
+  public byte[] ecdsa(PreparedKey key, byte[] hash) throws InvalidInputException {
+    Curve curve = key.curve();
+    if (curve == null) {
       throw new IllegalArgumentException("not an EC key");
     }
     if (hash.length == 0) {
@@ -116,17 +140,18 @@ public final class KeyOperations {
     }
     byte[] der;
     try {
-      Signature s = Signature.getInstance("NONEwithECDSA", BC);
-      s.initSign(key, random);
-      s.update(hash);
-      der = s.sign();
+      der = key.ecdsaDer(hash);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("ECDSA signature failed", e);
     }
-    ASN1Sequence seq = ASN1Sequence.getInstance(der);
-    BigInteger r = ASN1Integer.getInstance(seq.getObjectAt(0)).getValue();
-    BigInteger s = ASN1Integer.getInstance(seq.getObjectAt(1)).getValue();
-    return ecdsaSignature(r, s, curve.fieldBytes());
+    return fixedWidth(der, curve.fieldBytes());
+  }
+
+  public byte[] ecdsa(PrivateKey key, Curve curve, byte[] hash) throws InvalidInputException {
+    if (!(key instanceof ECPrivateKey)) {
+      throw new IllegalArgumentException("not an EC key");
+    }
+    return ecdsa(prepare(key), hash);
   }
 
   /**
@@ -134,8 +159,9 @@ public final class KeyOperations {
    * {@code 04 || X || Y} as the real card returns it (§2.14; OpenSC keeps X). The peer point must
    * lie on the key's curve and must not be the point at infinity.
    */
-  public byte[] ecdh(PrivateKey key, Curve curve, byte[] peerPoint) throws InvalidInputException {
-    if (!(key instanceof ECPrivateKey ec)) {
+  public byte[] ecdh(PreparedKey key, byte[] peerPoint) throws InvalidInputException {
+    Curve curve = key.curve();
+    if (curve == null) {
       throw new IllegalArgumentException("not an EC key");
     }
     if (peerPoint.length != 1 + 2 * curve.fieldBytes() || peerPoint[0] != 0x04) {
@@ -147,12 +173,105 @@ public final class KeyOperations {
     } catch (RuntimeException e) {
       throw new InvalidInputException("peer point is not on the curve");
     }
-    // All curves of OpenSC's table have cofactor 1, so d * Q needs no cofactor clearing.
-    ECPoint shared = q.multiply(ec.getS()).normalize();
-    if (shared.isInfinity()) {
+    // All curves of OpenSC's table have cofactor 1, so d * Q needs no cofactor clearing, and Q
+    // (valid, not infinity) has the prime order n: d * Q is never infinity for 0 < d < n.
+    try {
+      return key.ecdhPoint(q);
+    } catch (ArithmeticException e) {
       throw new InvalidInputException("shared point is the point at infinity");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("ECDH failed", e);
     }
-    return shared.getEncoded(false);
+  }
+
+  public byte[] ecdh(PrivateKey key, Curve curve, byte[] peerPoint) throws InvalidInputException {
+    if (!(key instanceof ECPrivateKey)) {
+      throw new IllegalArgumentException("not an EC key");
+    }
+    return ecdh(prepare(key), peerPoint);
+  }
+
+  /** True when the big-endian {@code input} (at most k bytes) is below {@code n}. */
+  private static boolean belowModulus(byte[] input, BigInteger n, int k) {
+    if (input.length < k) {
+      return true; // fewer bytes than the modulus, whose top byte is not zero
+    }
+    return new BigInteger(1, input).compareTo(n) < 0;
+  }
+
+  /**
+   * Re-encodes a DER ECDSA signature {@code SEQUENCE { INTEGER r, INTEGER s }} from a provider as
+   * {@link #ecdsaSignature} does, with r and s at a fixed width. Works on the bytes directly: this
+   * runs once per ECDSA SIGN, where a few microseconds are a measurable share (BENCHMARKS.md).
+   */
+  static byte[] fixedWidth(byte[] der, int width) {
+    int off = 0;
+    if (der.length < 8 || der[off++] != 0x30) {
+      throw malformed();
+    }
+    int len = der[off++] & 0xFF;
+    if (len == 0x81) {
+      len = der[off++] & 0xFF;
+    } else if (len > 0x7F) {
+      throw malformed();
+    }
+    if (off + len != der.length) {
+      throw malformed();
+    }
+    int[] start = new int[2];
+    int[] length = new int[2];
+    for (int i = 0; i < 2; i++) {
+      if (off + 2 > der.length || der[off] != 0x02 || (der[off + 1] & 0x80) != 0) {
+        throw malformed();
+      }
+      int n = der[off + 1];
+      off += 2;
+      if (n == 0 || off + n > der.length || (der[off] & 0x80) != 0) {
+        throw malformed(); // empty or negative
+      }
+      while (n > 1 && der[off] == 0) {
+        off++;
+        n--;
+      }
+      if (n > width) {
+        throw malformed();
+      }
+      start[i] = off;
+      length[i] = n;
+      off += n;
+    }
+    if (off != der.length) {
+      throw malformed();
+    }
+    int[] contentLength = new int[2];
+    int body = 0;
+    for (int i = 0; i < 2; i++) {
+      boolean topBit = length[i] == width && (der[start[i]] & 0x80) != 0;
+      contentLength[i] = width + (topBit ? 1 : 0);
+      body += 2 + contentLength[i];
+    }
+    int header = body < 0x80 ? 2 : 3;
+    byte[] out = new byte[header + body];
+    out[0] = 0x30;
+    if (header == 2) {
+      out[1] = (byte) body;
+    } else {
+      out[1] = (byte) 0x81;
+      out[2] = (byte) body;
+    }
+    int w = header;
+    for (int i = 0; i < 2; i++) {
+      out[w] = 0x02;
+      out[w + 1] = (byte) contentLength[i];
+      int end = w + 2 + contentLength[i];
+      System.arraycopy(der, start[i], out, end - length[i], length[i]);
+      w = end;
+    }
+    return out;
+  }
+
+  private static IllegalStateException malformed() {
+    return new IllegalStateException("provider returned a malformed ECDSA signature");
   }
 
   /**
@@ -168,7 +287,17 @@ public final class KeyOperations {
   }
 
   static byte[] fixedInteger(BigInteger v, int width) {
-    byte[] magnitude = unsigned(v);
+    return fixedInteger(unsigned(v), width);
+  }
+
+  /** A DER INTEGER content (two's complement, positive) padded to {@code width} magnitude bytes. */
+  private static byte[] fixedInteger(byte[] content, int width) {
+    int start = 0;
+    while (start < content.length - 1 && content[start] == 0) {
+      start++;
+    }
+    byte[] magnitude =
+        start == 0 ? content : java.util.Arrays.copyOfRange(content, start, content.length);
     byte[] padded = leftPad(magnitude, Math.max(width, magnitude.length));
     if ((padded[0] & 0x80) == 0) {
       return padded;
@@ -176,17 +305,6 @@ public final class KeyOperations {
     byte[] out = new byte[padded.length + 1];
     System.arraycopy(padded, 0, out, 1, padded.length);
     return out;
-  }
-
-  private static RSAPrivateKey rsa(PrivateKey key) {
-    if (!(key instanceof RSAPrivateKey r)) {
-      throw new IllegalArgumentException("not an RSA key");
-    }
-    return r;
-  }
-
-  private static int byteLength(BigInteger n) {
-    return (n.bitLength() + 7) / 8;
   }
 
   private static byte[] unsigned(BigInteger v) {

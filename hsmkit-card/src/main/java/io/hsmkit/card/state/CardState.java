@@ -48,11 +48,15 @@ public final class CardState {
     this.keys = keys;
   }
 
-  /** A deep copy; byte arrays are copied, key records are immutable and shared. */
+  /**
+   * An independent copy. Key records are immutable and shared; so are file contents, which are
+   * never changed in place ({@link #putFile} stores a private clone, {@link #file} callers must not
+   * modify what they get): a copy costs two map copies however large the files are, which matters
+   * because every state-changing APDU (VERIFY twice) makes one. PINs and the DKEK are copied, since
+   * they are wiped in place when replaced.
+   */
   public CardState copy() {
-    TreeMap<Integer, byte[]> f = new TreeMap<>();
-    files.forEach((k, v) -> f.put(k, v.clone()));
-    CardState c = new CardState(f, new TreeMap<>(keys));
+    CardState c = new CardState(new TreeMap<>(files), new TreeMap<>(keys));
     c.initialized = initialized;
     c.options = options;
     c.soPin = soPin.clone();

@@ -46,6 +46,19 @@ public record KeyRecord(
     return algorithms.clone();
   }
 
+  /** True when the allow-list is empty (any algorithm that fits) or contains {@code id}. */
+  public boolean allows(int algorithmId) {
+    if (algorithms.length == 0) {
+      return true;
+    }
+    for (byte b : algorithms) {
+      if ((b & 0xFF) == algorithmId) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof KeyRecord k

@@ -6,9 +6,11 @@ import io.hsmkit.apdu.TlvWriter;
 import io.hsmkit.card.CardEnvironment;
 import io.hsmkit.card.CardOs;
 import io.hsmkit.card.crypto.CardCrypto;
+import io.hsmkit.card.crypto.CryptoProviders;
 import io.hsmkit.card.crypto.Curve;
 import io.hsmkit.card.cvc.Cvc;
 import io.hsmkit.card.state.KeyRecord;
+import io.hsmkit.card.state.MemoryStateStore;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -39,7 +41,11 @@ final class KeyTestCard {
   }
 
   private KeyTestCard(boolean initialize, boolean login) {
-    card = CardOs.inMemory(CardEnvironment.system());
+    this(CardOs.inMemory(CardEnvironment.system()), initialize, login);
+  }
+
+  private KeyTestCard(CardOs card, boolean initialize, boolean login) {
+    this.card = card;
     if (initialize) {
       send(hex("8050000019" + "80020001" + "8106" + HexFormat.of().formatHex(PIN)
           + "82083537363231383830" + "910103")).ok();
@@ -52,6 +58,20 @@ final class KeyTestCard {
   /** Initialized and the user PIN verified. */
   static KeyTestCard loggedIn() {
     return new KeyTestCard(true, true);
+  }
+
+  /** Initialized and logged in, on a card with the given crypto providers. */
+  static KeyTestCard loggedIn(CryptoProviders providers) {
+    return new KeyTestCard(
+        CardOs.inMemory(CardEnvironment.system().withCrypto(providers)), true, true);
+  }
+
+  /** A second card with a copy of this card's state (same keys, same PIN), logged in. */
+  KeyTestCard twin(CryptoProviders providers) {
+    CardOs other =
+        new CardOs(
+            new MemoryStateStore(card.state()), CardEnvironment.system().withCrypto(providers));
+    return new KeyTestCard(other, false, true);
   }
 
   /** Initialized, user PIN not verified. */

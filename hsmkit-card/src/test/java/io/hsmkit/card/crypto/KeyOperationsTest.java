@@ -9,9 +9,15 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Provide;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.BigRange;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERSequence;
 import org.junit.jupiter.api.Test;
 
 /** The encodings and input checks of {@link KeyOperations} (sc-hsm-protocol.md §2.13, §2.14). */
@@ -51,6 +57,49 @@ class KeyOperationsTest {
     assertThat(new BigInteger(1, ints.get(0).value())).isEqualTo(r);
     assertThat(new BigInteger(1, ints.get(1).value())).isEqualTo(s);
     assertThat(der.length).isEqualTo(3 + 2 * 68); // 30 81 88: always above OpenSC's 137 bucket
+  }
+
+  @Property(tries = 500)
+  void fixedWidth_ofProviderDer_equalsEcdsaSignature(
+      @ForAll @BigRange(min = "1", max = P521_MAX) BigInteger r,
+      @ForAll @BigRange(min = "1", max = P521_MAX) BigInteger s,
+      @ForAll("widths") int width)
+      throws Exception {
+    BigInteger limit = BigInteger.ONE.shiftLeft(8 * width);
+    BigInteger rr = r.mod(limit).max(BigInteger.ONE);
+    BigInteger ss = s.mod(limit).max(BigInteger.ONE);
+    byte[] minimal =
+        new DERSequence(new ASN1Encodable[] {new ASN1Integer(rr), new ASN1Integer(ss)})
+            .getEncoded();
+
+    assertThat(KeyOperations.fixedWidth(minimal, width))
+        .isEqualTo(KeyOperations.ecdsaSignature(rr, ss, width));
+  }
+
+  @Provide
+  Arbitrary<Integer> widths() {
+    return Arbitraries.of(24, 28, 32, 40, 48, 64, 66);
+  }
+
+  @Test
+  void fixedWidth_smallIntegers_andPaddedInput() {
+    byte[] der = HexFormat.of().parseHex("3006" + "020101" + "020102");
+    assertThat(HexFormat.of().formatHex(KeyOperations.fixedWidth(der, 4)))
+        .isEqualTo("300c" + "020400000001" + "020400000002");
+    // non-minimal input (leading zero bytes) is accepted and normalised
+    byte[] padded = HexFormat.of().parseHex("300a" + "0203000001" + "0203000002");
+    assertThat(HexFormat.of().formatHex(KeyOperations.fixedWidth(padded, 2)))
+        .isEqualTo("3008" + "02020001" + "02020002");
+  }
+
+  @Test
+  void fixedWidth_malformed_isIllegalState() {
+    for (String hex : new String[] {"", "3003020101", "31060201010201020000", "300602010102010200",
+        "3006020181020102", "3006020101030102", "30060201010201"}) {
+      assertThatThrownBy(() -> KeyOperations.fixedWidth(HexFormat.of().parseHex(hex), 4))
+          .as(hex)
+          .isInstanceOf(IllegalStateException.class);
+    }
   }
 
   @Test
