@@ -89,7 +89,9 @@ class ProviderEquivalenceTest {
     // s = m^d with m = s'^e for a small s': the output starts with zero bytes.
     RSAPublicKey pub = (RSAPublicKey) rsa2048.getPublic();
     BigInteger small = BigInteger.valueOf(0x1234);
-    byte[] m = small.modPow(pub.getPublicExponent(), pub.getModulus()).toByteArray();
+    byte[] signed = small.modPow(pub.getPublicExponent(), pub.getModulus()).toByteArray();
+    // unsigned big-endian: drop the sign byte toByteArray() adds when the top bit is set
+    byte[] m = signed.length > 256 ? Arrays.copyOfRange(signed, signed.length - 256, signed.length) : signed;
     for (CryptoProviders p : List.of(primary, FALLBACK)) {
       byte[] s = ops(p).rsaRaw(prepare(rsa2048.getPrivate(), p), m);
 
