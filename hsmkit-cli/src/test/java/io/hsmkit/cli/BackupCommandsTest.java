@@ -144,6 +144,33 @@ class BackupCommandsTest {
   }
 
   @Test
+  void dkekImport_mOfNFileWithLeadingZeroPassword_importsWhereScHsmToolCannot() throws Exception {
+    // an sc-hsm-tool file whose 8-byte password starts with 00: shares recombine to 7 bytes
+    java.math.BigInteger prime = new java.math.BigInteger("f34a189de5197cfb", 16);
+    byte[] password = HexFormat.of().parseHex("00ab12cd34ef5678");
+    java.math.BigInteger secret = new java.math.BigInteger(1, password);
+    java.math.BigInteger a1 = new java.math.BigInteger("1234567890abcdef", 16).mod(prime);
+    Path shares = home.resolve("shares");
+    Files.createDirectories(shares);
+    for (int x = 1; x <= 2; x++) {
+      java.math.BigInteger y = secret.add(a1.multiply(java.math.BigInteger.valueOf(x))).mod(prime);
+      Files.writeString(shares.resolve("share-" + x + ".txt"), "Prime       : "
+          + io.hsmkit.client.dkek.PasswordShares.format(prime) + "\nShare ID    : " + x
+          + "\nShare value : " + io.hsmkit.client.dkek.PasswordShares.format(y) + "\n");
+    }
+    byte[] share = new byte[32];
+    new java.security.SecureRandom().nextBytes(share);
+    Path pbe = home.resolve("zero.pbe");
+    Files.write(pbe, io.hsmkit.client.dkek.DkekShareFile.encrypt(share, password, new byte[8], null));
+    cli.ok("init", "--so-pin", "3537363231383830", "--dkek-shares", "1");
+    String out = cli.ok("dkek", "import", pbe.toString(), "--shares", "2",
+        "--share-file", shares.resolve("share-1.txt").toString(),
+        "--share-file", shares.resolve("share-2.txt").toString()).out();
+    assertThat(out).contains("DKEK key check value : "
+        + HexFormat.of().withUpperCase().formatHex(io.hsmkit.client.dkek.DkekShareFile.kcv(share)));
+  }
+
+  @Test
   void demo_runsTheWholeStory() {
     String out = cli.ok("demo").out();
     assertThat(out).contains("signature verifies: true").contains("Done:");

@@ -221,9 +221,7 @@ public final class DkekCommand {
       byte[] pwd = password();
       byte[] share;
       try {
-        share = DkekShareFile.decrypt(pbe, pwd, progress(ctx().err()));
-      } catch (DkekShareFile.BadShareFileException e) {
-        throw new CliException(CliException.REFUSED, e.getMessage());
+        share = decrypt(pwd);
       } finally {
         Arrays.fill(pwd, (byte) 0);
       }
@@ -242,6 +240,31 @@ public final class DkekCommand {
         out.printf("DKEK import pending, %d share(s) still missing%n", after.outstanding());
       }
       return 0;
+    }
+
+    /**
+     * Decrypts the share. sc-hsm-tool encrypts an m-of-n share file with all 8 password bytes but
+     * rebuilds the password without a leading zero byte (OpenSSL's BN_bn2bin), so about one file
+     * in 128 never imports there; hsmkit tries the 8-byte form when the short one fails.
+     */
+    private byte[] decrypt(byte[] pwd) {
+      try {
+        return DkekShareFile.decrypt(pbe, pwd, progress(ctx().err()));
+      } catch (DkekShareFile.BadShareFileException e) {
+        boolean mofn = shares != null || !shareFiles.isEmpty();
+        if (mofn && pwd.length < 8) {
+          byte[] padded = new byte[8];
+          System.arraycopy(pwd, 0, padded, 8 - pwd.length, pwd.length);
+          try {
+            return DkekShareFile.decrypt(pbe, padded, progress(ctx().err()));
+          } catch (DkekShareFile.BadShareFileException again) {
+            // fall through to the original error
+          } finally {
+            Arrays.fill(padded, (byte) 0);
+          }
+        }
+        throw new CliException(CliException.REFUSED, e.getMessage());
+      }
     }
 
     private byte[] password() throws IOException {
