@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.IterationResult;
@@ -64,7 +65,12 @@ public final class BenchMain {
       results.addAll(new Runner(b.build()).run());
     }
 
-    String report = environment() + "\n" + cardTable(results) + providerTable(results);
+    boolean accpOff =
+        Stream.concat(
+                cli.getJvmArgs().orElse(List.of()).stream(),
+                cli.getJvmArgsAppend().orElse(List.of()).stream())
+            .anyMatch(a -> a.equals("-D" + CryptoProviders.ACCP_PROPERTY + "=false"));
+    String report = environment(accpOff) + "\n" + cardTable(results) + providerTable(results);
     System.out.println();
     System.out.println(report);
     if (table != null) {
@@ -73,13 +79,18 @@ public final class BenchMain {
   }
 
   /** Machine, JDK and provider versions, as a Markdown list. */
-  static String environment() {
+  static String environment(boolean accpOff) {
     StringBuilder b = new StringBuilder();
     b.append("- CPU: ").append(cpuModel()).append(", ")
         .append(Runtime.getRuntime().availableProcessors()).append(" cores visible to the JVM\n");
     b.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')
         .append(System.getProperty("java.runtime.version")).append('\n');
-    b.append("- Card providers: ").append(CryptoProviders.detect().describe()).append('\n');
+    CryptoProviders forks = accpOff ? CryptoProviders.fallback() : CryptoProviders.detect();
+    b.append("- Card providers: ").append(forks.describe());
+    if (accpOff) {
+      b.append(" (forks run with -D").append(CryptoProviders.ACCP_PROPERTY).append("=false)");
+    }
+    b.append('\n');
     b.append("- Versions: ");
     CryptoProviders.accpIfAvailable()
         .ifPresent(p -> b.append("ACCP ").append(p.getVersionStr()).append(", "));
