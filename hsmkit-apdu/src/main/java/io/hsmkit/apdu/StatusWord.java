@@ -8,6 +8,8 @@ public record StatusWord(int value) {
 
   public static final StatusWord NO_ERROR = new StatusWord(0x9000);
   public static final StatusWord END_OF_FILE_REACHED = new StatusWord(0x6282);
+  /** {@code 6581}: the card could not write its memory (the state could not be committed). */
+  public static final StatusWord MEMORY_FAILURE = new StatusWord(0x6581);
   public static final StatusWord WRONG_LENGTH = new StatusWord(0x6700);
   public static final StatusWord COMMAND_NOT_ALLOWED = new StatusWord(0x6900);
   public static final StatusWord SECURITY_STATUS_NOT_SATISFIED = new StatusWord(0x6982);

@@ -177,7 +177,7 @@ public final class CardOs implements AutoCloseable {
       return new ResponseApdu(e.sw());
     } catch (StateException e) {
       LOG.log(Level.ERROR, "card state could not be written: {0}", e.getMessage());
-      return new ResponseApdu(StatusWord.of(0x65, 0x81));
+      return new ResponseApdu(StatusWord.MEMORY_FAILURE);
     } catch (RuntimeException e) {
       // A handler bug must not take the card down or leak anything: answer 6F00, keep the state.
       LOG.log(Level.ERROR, "INS {0} failed: {1}", String.format("%02X", apdu.ins()), e.toString());

@@ -12,6 +12,7 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * The EC curves of OpenSC's SmartCard-HSM table ({@code pkcs15-sc-hsm.c: curves[]},
@@ -104,11 +105,11 @@ public enum Curve {
   }
 
   public byte[] orderBytes() {
-    return unsigned(x9.getN());
+    return BigIntegers.asUnsignedByteArray(x9.getN());
   }
 
   public byte[] cofactorBytes() {
-    return unsigned(x9.getH());
+    return BigIntegers.asUnsignedByteArray(x9.getH());
   }
 
   /** Decodes a point on this curve; throws IllegalArgumentException if it is not on it. */
@@ -122,22 +123,9 @@ public enum Curve {
 
   /** Left-pads (or checks) a value to exactly the field length. */
   public byte[] fixed(BigInteger v) {
-    byte[] b = unsigned(v);
-    if (b.length > fieldBytes) {
-      throw new IllegalArgumentException("value longer than the field");
-    }
-    byte[] out = new byte[fieldBytes];
-    System.arraycopy(b, 0, out, fieldBytes - b.length, b.length);
-    return out;
+    return BigIntegers.asUnsignedByteArray(fieldBytes, v);
   }
 
-  static byte[] unsigned(BigInteger v) {
-    byte[] b = v.toByteArray();
-    if (b.length > 1 && b[0] == 0) {
-      return Arrays.copyOfRange(b, 1, b.length);
-    }
-    return b;
-  }
 
   /** The curve with this prime (tag 81 of a public key template), if OpenSC's table has one. */
   public static Optional<Curve> byPrime(byte[] prime) {

@@ -287,7 +287,7 @@ public final class KeyOperations {
   }
 
   static byte[] fixedInteger(BigInteger v, int width) {
-    return fixedInteger(unsigned(v), width);
+    return fixedInteger(org.bouncycastle.util.BigIntegers.asUnsignedByteArray(v), width);
   }
 
   /** A DER INTEGER content (two's complement, positive) padded to {@code width} magnitude bytes. */
@@ -307,13 +307,6 @@ public final class KeyOperations {
     return out;
   }
 
-  private static byte[] unsigned(BigInteger v) {
-    byte[] b = v.toByteArray();
-    if (b.length > 1 && b[0] == 0) {
-      return java.util.Arrays.copyOfRange(b, 1, b.length);
-    }
-    return b;
-  }
 
   /** Left-pads with zero bytes to {@code length}; drops leading zero bytes beyond it. */
   static byte[] leftPad(byte[] b, int length) {

@@ -8,6 +8,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.LocalDate;
 import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * Card-verifiable certificate pieces (BSI TR-03110 layout as the SmartCard-HSM uses it,
@@ -59,7 +60,8 @@ public final class Cvc {
                     .add(0x86, EC5Util.convertPoint(ec.getParams(), ec.getW()).getEncoded(false))
                     .add(0x87, curve.cofactorBytes());
               } else if (key instanceof RSAPublicKey rsa) {
-                w.add(0x81, unsigned(rsa.getModulus())).add(0x82, unsigned(rsa.getPublicExponent()));
+                w.add(0x81, BigIntegers.asUnsignedByteArray(rsa.getModulus()))
+                    .add(0x82, BigIntegers.asUnsignedByteArray(rsa.getPublicExponent()));
               } else {
                 throw new IllegalArgumentException("unsupported key " + key.getAlgorithm());
               }
@@ -91,13 +93,6 @@ public final class Cvc {
         .toByteArray();
   }
 
-  static byte[] unsigned(BigInteger v) {
-    byte[] b = v.toByteArray();
-    if (b.length > 1 && b[0] == 0) {
-      return java.util.Arrays.copyOfRange(b, 1, b.length);
-    }
-    return b;
-  }
 
   /** The CHR (tag 5F20) of the first CVC in {@code certificates}. */
   public static String chrOf(byte[] certificates) throws io.hsmkit.apdu.TlvException {

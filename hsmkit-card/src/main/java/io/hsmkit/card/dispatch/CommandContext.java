@@ -55,7 +55,7 @@ public final class CommandContext {
       try {
         store.commit(working);
       } catch (StateException e) {
-        throw new SwException(StatusWord.of(0x65, 0x81)); // memory failure
+        throw new SwException(StatusWord.MEMORY_FAILURE);
       }
       dirty = false;
     }

@@ -28,6 +28,7 @@ import org.bouncycastle.crypto.macs.CMac;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.jce.spec.ECNamedCurveSpec;
 import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * The key blob of WRAP KEY / UNWRAP KEY, byte-compatible with a real SmartCard-HSM
@@ -99,7 +100,7 @@ public final class KeyBlob {
         component(plain, fixed(rsa.getPrivateExponent(), len));
       }
       component(plain, fixed(rsa.getModulus(), len));
-      component(plain, unsigned(rsa.getPublicExponent()));
+      component(plain, BigIntegers.asUnsignedByteArray(rsa.getPublicExponent()));
     }
     plain.write(0x80);
     while (plain.size() % 16 != 0) {
@@ -362,18 +363,11 @@ public final class KeyBlob {
     return v;
   }
 
+  /** {@code v} unsigned, left-padded to {@code len} bytes (left as is when longer). */
   private static byte[] fixed(BigInteger v, int len) {
-    byte[] b = unsigned(v);
-    if (b.length >= len) {
-      return b;
-    }
-    byte[] out = new byte[len];
-    System.arraycopy(b, 0, out, len - b.length, b.length);
-    return out;
+    return v.bitLength() > 8 * len
+        ? BigIntegers.asUnsignedByteArray(v)
+        : BigIntegers.asUnsignedByteArray(len, v);
   }
 
-  private static byte[] unsigned(BigInteger v) {
-    byte[] b = v.toByteArray();
-    return b.length > 1 && b[0] == 0 ? Arrays.copyOfRange(b, 1, b.length) : b;
-  }
 }

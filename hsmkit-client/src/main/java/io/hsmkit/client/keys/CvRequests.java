@@ -9,13 +9,13 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.RSAPublicKeySpec;
-import java.util.Arrays;
 import java.util.List;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.jce.ECNamedCurveTable;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
 import org.bouncycastle.jce.spec.ECPublicKeySpec;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * The CV request of GENERATE ASYMMETRIC KEY PAIR, built exactly as OpenSC's {@code
@@ -53,12 +53,12 @@ public final class CvRequests {
             X9ECParameters p = ((KeySpec.Ec) spec).parameters();
             int len = (p.getCurve().getFieldSize() + 7) / 8;
             t.add(0x06, ID_TA_ECDSA_SHA_256)
-                .add(0x81, fixed(p.getCurve().getField().getCharacteristic(), len))
-                .add(0x82, fixed(p.getCurve().getA().toBigInteger(), len))
-                .add(0x83, fixed(p.getCurve().getB().toBigInteger(), len))
+                .add(0x81, BigIntegers.asUnsignedByteArray(len, p.getCurve().getField().getCharacteristic()))
+                .add(0x82, BigIntegers.asUnsignedByteArray(len, p.getCurve().getA().toBigInteger()))
+                .add(0x83, BigIntegers.asUnsignedByteArray(len, p.getCurve().getB().toBigInteger()))
                 .add(0x84, p.getG().getEncoded(false))
-                .add(0x85, unsigned(p.getN()))
-                .add(0x87, unsigned(p.getH()));
+                .add(0x85, BigIntegers.asUnsignedByteArray(p.getN()))
+                .add(0x87, BigIntegers.asUnsignedByteArray(p.getH()));
           }
         });
     return w.add(0x5F20, chr.getBytes(StandardCharsets.US_ASCII)).toByteArray();
@@ -100,17 +100,5 @@ public final class CvRequests {
   private static Tlv child(Tlv parent, int tag) throws TlvException {
     return Tlv.find(parent.children(), tag)
         .orElseThrow(() -> new TlvException(String.format("missing tag %X", tag)));
-  }
-
-  static byte[] fixed(BigInteger v, int len) {
-    byte[] b = unsigned(v);
-    byte[] out = new byte[len];
-    System.arraycopy(b, 0, out, len - b.length, b.length);
-    return out;
-  }
-
-  static byte[] unsigned(BigInteger v) {
-    byte[] b = v.toByteArray();
-    return b.length > 1 && b[0] == 0 ? Arrays.copyOfRange(b, 1, b.length) : b;
   }
 }

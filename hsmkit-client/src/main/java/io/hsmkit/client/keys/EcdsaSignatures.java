@@ -45,7 +45,7 @@ public final class EcdsaSignatures {
     BigInteger[] rs = decode(der);
     byte[] out = new byte[2 * fieldBytes];
     for (int i = 0; i < 2; i++) {
-      byte[] b = CvRequests.unsigned(rs[i]);
+      byte[] b = org.bouncycastle.util.BigIntegers.asUnsignedByteArray(rs[i]);
       if (b.length > fieldBytes) {
         throw new TlvException("signature value longer than the field");
       }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * Keys on a SmartCard-HSM laid out exactly as OpenSC lays them out (sc-hsm-protocol.md §3): the
@@ -193,11 +194,11 @@ public final class KeyManager {
     try {
       MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
       if (pub instanceof RSAPublicKey r) {
-        return sha1.digest(CvRequests.unsigned(r.getModulus()));
+        return sha1.digest(BigIntegers.asUnsignedByteArray(r.getModulus()));
       }
       ECPublicKey e = (ECPublicKey) pub;
       int len = (e.getParams().getCurve().getField().getFieldSize() + 7) / 8;
-      return sha1.digest(CvRequests.fixed(e.getW().getAffineX(), len));
+      return sha1.digest(BigIntegers.asUnsignedByteArray(len, e.getW().getAffineX()));
     } catch (NoSuchAlgorithmException ex) {
       throw new IllegalStateException(ex);
     }
