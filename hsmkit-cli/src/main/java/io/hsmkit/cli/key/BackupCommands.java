@@ -55,11 +55,9 @@ public final class BackupCommands {
       if (new KeyManager(s).findByRef(keyRef).isEmpty()) {
         throw new CliException(CliException.REFUSED, "no key with key reference " + keyRef);
       }
-      byte[] blob = s.wrapKey(keyRef);
-      byte[] prkd = s.readFile(0xC400 | keyRef).orElse(null);
-      byte[] cert = s.readFile(0xCE00 | keyRef).orElse(null);
+      byte[] wrapped = new BackupManager(s).wrap(keyRef).encode();
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, new WrapFile(blob, prkd, cert).encode());
+      Files.write(tmp, wrapped);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
       ctx().out().printf("Key ref %d wrapped into %s.%n", keyRef, file);
       return 0;
@@ -105,18 +103,7 @@ public final class BackupCommands {
         throw new CliException(CliException.REFUSED, "key reference " + keyRef
             + " is in use; choose a free one (hsmkit keys list) or add --force to replace it");
       }
-      if (occupied) {
-        s.deleteFile(0xCC00 | keyRef);
-      }
-      s.unwrapKey(keyRef, wrap.blob());
-      s.deleteFile(0xC400 | keyRef);
-      s.deleteFile(0xCE00 | keyRef);
-      if (wrap.prkd() != null) {
-        s.writeFile(0xC400 | keyRef, wrap.prkd());
-      }
-      if (wrap.certificate() != null) {
-        s.writeFile(0xCE00 | keyRef, wrap.certificate());
-      }
+      new BackupManager(s).unwrap(keyRef, wrap);
       ctx().out().printf("Key imported at key ref %d.%n", keyRef);
       return 0;
     }

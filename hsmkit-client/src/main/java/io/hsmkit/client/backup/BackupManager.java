@@ -78,10 +78,7 @@ public final class BackupManager {
     }
     List<Entry> entries = new ArrayList<>();
     for (KeyInfo k : keys.list()) {
-      byte[] blob = session.wrapKey(k.keyRef());
-      byte[] prkd = session.readFile(0xC400 | k.keyRef()).orElse(null);
-      byte[] cert = session.readFile(0xCE00 | k.keyRef()).orElse(null);
-      byte[] file = new WrapFile(blob, prkd, cert).encode();
+      byte[] file = wrap(k.keyRef()).encode();
       String name = String.format("key-%03d.bin", k.keyRef());
       writeAtomically(dir.resolve(name), file);
       entries.add(
@@ -135,14 +132,7 @@ public final class BackupManager {
       }
     }
     for (var me : files.entrySet()) {
-      Entry e = me.getKey();
-      WrapFile w = me.getValue();
-      if (used.contains(e.keyRef())) {
-        session.deleteFile(0xCC00 | e.keyRef());
-      }
-      session.unwrapKey(e.keyRef(), w.blob());
-      replaceFile(0xC400 | e.keyRef(), w.prkd());
-      replaceFile(0xCE00 | e.keyRef(), w.certificate());
+      unwrap(me.getKey().keyRef(), me.getValue());
     }
     if (verify) {
       for (Entry e : m.keys()) {
@@ -150,6 +140,29 @@ public final class BackupManager {
       }
     }
     return m.keys();
+  }
+
+  /**
+   * One key as {@code sc-hsm-tool --wrap-key} writes it: the blob from WRAP KEY with the key's
+   * description ({@code C4xx}) and certificate or CV request ({@code CExx}). Needs the user PIN.
+   */
+  public WrapFile wrap(int keyRef) throws IOException, HsmException {
+    byte[] blob = session.wrapKey(keyRef);
+    byte[] prkd = session.readFile(0xC400 | keyRef).orElse(null);
+    byte[] cert = session.readFile(0xCE00 | keyRef).orElse(null);
+    return new WrapFile(blob, prkd, cert);
+  }
+
+  /**
+   * Imports one wrapped key at {@code keyRef} as {@code sc-hsm-tool --unwrap-key --force} does:
+   * any key, description and certificate there are replaced. Callers that must not replace
+   * anything check first. Needs the user PIN.
+   */
+  public void unwrap(int keyRef, WrapFile w) throws IOException, HsmException {
+    session.deleteFile(0xCC00 | keyRef);
+    session.unwrapKey(keyRef, w.blob());
+    replaceFile(0xC400 | keyRef, w.prkd());
+    replaceFile(0xCE00 | keyRef, w.certificate());
   }
 
   private void replaceFile(int fid, byte[] content) throws IOException, HsmException {
