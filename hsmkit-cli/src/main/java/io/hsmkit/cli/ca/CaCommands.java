@@ -3,6 +3,7 @@ package io.hsmkit.cli.ca;
 import io.hsmkit.cli.key.KeysCommand;
 import io.hsmkit.cli.support.CliException;
 import io.hsmkit.cli.support.TokenCommand;
+import io.hsmkit.cli.support.UserPinOption;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
 import io.hsmkit.client.ca.Certificates;
@@ -28,6 +29,7 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -94,8 +96,7 @@ public final class CaCommands {
     @Option(names = "--out", description = "Also write the certificate as PEM to this file.")
     Path out;
 
-    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
-    String pin;
+    @Mixin UserPinOption pin;
 
     @Override
     protected void validate() {
@@ -110,7 +111,7 @@ public final class CaCommands {
       SmartCardHsmSession s = token.session();
       s.select();
       KeyInfo key = KeysCommand.find(new KeyManager(s), keyId, null);
-      KeysCommand.login(this, s, pin);
+      pin.login(ctx(), s);
       try {
         X509Certificate cert = new Certificates(new KeyOperations(s), new SecureRandom())
             .selfSignedCa(key, subject(subject), days);
@@ -145,8 +146,7 @@ public final class CaCommands {
     @Option(names = "--out", description = "Output file for the PEM certificate (default: standard output).")
     Path out;
 
-    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
-    String pin;
+    @Mixin UserPinOption pin;
 
     Certificates.Profile prof;
     PKCS10CertificationRequest csr;
@@ -192,7 +192,7 @@ public final class CaCommands {
         throw new CliException(CliException.REFUSED,
             "key id " + keyId + " has no CA certificate; run hsmkit ca init first");
       }
-      KeysCommand.login(this, s, pin);
+      pin.login(ctx(), s);
       try {
         X509Certificate issued = new Certificates(new KeyOperations(s), new SecureRandom())
             .issue(ca, parseCertificate(ca.certificate()), csr, days, prof);
@@ -215,8 +215,7 @@ public final class CaCommands {
     @Option(names = "--out", description = "Output file (default: standard output).")
     Path out;
 
-    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
-    String pin;
+    @Mixin UserPinOption pin;
 
     @Override
     protected void validate() {
@@ -228,7 +227,7 @@ public final class CaCommands {
       SmartCardHsmSession s = token.session();
       s.select();
       KeyInfo key = KeysCommand.find(new KeyManager(s), keyId, null);
-      KeysCommand.login(this, s, pin);
+      pin.login(ctx(), s);
       PKCS10CertificationRequest csr =
           new Certificates(new KeyOperations(s), new SecureRandom()).csr(key, subject(subject));
       write(this, out, pem(csr));
@@ -248,8 +247,7 @@ public final class CaCommands {
     @Option(names = "--key-id", required = true, description = "PKCS#11 id of the key in hex.")
     String keyId;
 
-    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
-    String pin;
+    @Mixin UserPinOption pin;
 
     @Override
     protected int run(Token token) throws IOException, HsmException {
@@ -262,7 +260,7 @@ public final class CaCommands {
       SmartCardHsmSession s = token.session();
       s.select();
       KeyInfo key = KeysCommand.find(new KeyManager(s), keyId, null);
-      KeysCommand.login(this, s, pin);
+      pin.login(ctx(), s);
       try {
         storeCertificate(s, key, cert);
       } catch (CertificateException e) {

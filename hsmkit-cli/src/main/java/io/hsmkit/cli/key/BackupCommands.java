@@ -3,6 +3,7 @@ package io.hsmkit.cli.key;
 import io.hsmkit.apdu.TlvException;
 import io.hsmkit.cli.support.CliException;
 import io.hsmkit.cli.support.TokenCommand;
+import io.hsmkit.cli.support.UserPinOption;
 import io.hsmkit.token.Token;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,8 +39,7 @@ public final class BackupCommands {
     @Parameters(index = "0", paramLabel = "FILE", description = "Output file.")
     Path file;
 
-    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
-    String pin;
+    @Mixin UserPinOption pin;
 
     @Override
     protected void validate() {
@@ -51,7 +52,7 @@ public final class BackupCommands {
     @Override
     protected int run(Token token) throws IOException, HsmException {
       SmartCardHsmSession s = token.session();
-      KeysCommand.login(this, s, pin);
+      pin.login(ctx(), s);
       if (new KeyManager(s).findByRef(keyRef).isEmpty()) {
         throw new CliException(CliException.REFUSED, "no key with key reference " + keyRef);
       }
@@ -76,8 +77,7 @@ public final class BackupCommands {
     @Option(names = "--force", description = "Replace a key, description or certificate already at that reference.")
     boolean force;
 
-    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
-    String pin;
+    @Mixin UserPinOption pin;
 
     WrapFile wrap;
 
@@ -96,7 +96,7 @@ public final class BackupCommands {
     @Override
     protected int run(Token token) throws IOException, HsmException {
       SmartCardHsmSession s = token.session();
-      KeysCommand.login(this, s, pin);
+      pin.login(ctx(), s);
       boolean occupied = new KeyManager(s).keyRefs().contains(keyRef)
           || s.readFile(0xC400 | keyRef).isPresent() || s.readFile(0xCE00 | keyRef).isPresent();
       if (occupied && !force) {
@@ -115,13 +115,12 @@ public final class BackupCommands {
     @Parameters(index = "0", paramLabel = "DIR", description = "New, empty backup directory.")
     Path dir;
 
-    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
-    String pin;
+    @Mixin UserPinOption pin;
 
     @Override
     protected int run(Token token) throws IOException, HsmException {
       SmartCardHsmSession s = token.session();
-      KeysCommand.login(this, s, pin);
+      pin.login(ctx(), s);
       BackupManager.Manifest m = new BackupManager(s).backup(dir);
       ctx().out().printf("Backed up %d key%s into %s (DKEK KCV %s).%n", m.keys().size(),
           m.keys().size() == 1 ? "" : "s", dir, m.kcv());
@@ -141,13 +140,12 @@ public final class BackupCommands {
     @Option(names = "--force", description = "Replace keys already at the backup's key references.")
     boolean force;
 
-    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
-    String pin;
+    @Mixin UserPinOption pin;
 
     @Override
     protected int run(Token token) throws IOException, HsmException {
       SmartCardHsmSession s = token.session();
-      KeysCommand.login(this, s, pin);
+      pin.login(ctx(), s);
       List<BackupManager.Entry> restored = new BackupManager(s).restore(dir, force, verify);
       ctx().out().printf("Restored %d key%s%s.%n", restored.size(), restored.size() == 1 ? "" : "s",
           verify ? ", each verified against its recorded public key" : "");

@@ -2,6 +2,7 @@ package io.hsmkit.cli.key;
 
 import io.hsmkit.cli.support.CliException;
 import io.hsmkit.cli.support.TokenCommand;
+import io.hsmkit.cli.support.UserPinOption;
 import io.hsmkit.token.Token;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
@@ -19,6 +20,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hsmkit sign | decrypt | derive}: private-key operations on a card key. */
@@ -38,8 +40,7 @@ public final class CryptoCommands {
     @Option(names = "--out", description = "Output file (default: standard output).")
     Path out;
 
-    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
-    String pin;
+    @Mixin UserPinOption pin;
 
     byte[] input() throws IOException {
       return in != null ? Files.readAllBytes(in) : System.in.readAllBytes();
@@ -57,7 +58,7 @@ public final class CryptoCommands {
     KeyInfo key(SmartCardHsmSession s) throws IOException, HsmException {
       s.select();
       KeyInfo k = KeysCommand.find(new KeyManager(s), id, keyRef);
-      KeysCommand.login(this, s, pin);
+      pin.login(ctx(), s);
       return k;
     }
   }

@@ -3,6 +3,7 @@ package io.hsmkit.cli.key;
 import io.hsmkit.cli.support.CliException;
 import io.hsmkit.client.json.Json;
 import io.hsmkit.cli.support.TokenCommand;
+import io.hsmkit.cli.support.UserPinOption;
 import io.hsmkit.token.Token;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
@@ -14,13 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hsmkit keys generate | list | delete | export-public}. */
@@ -58,16 +59,6 @@ public final class KeysCommand {
         .orElseThrow(() -> new CliException(CliException.REFUSED, "no key with id " + idHex));
   }
 
-  public static void login(TokenCommand cmd, SmartCardHsmSession s, String pin) throws IOException, HsmException {
-    byte[] p = cmd.secretsForLogin().get(pin, "HSMKIT_PIN", "User PIN", "--pin");
-    try {
-      s.select();
-      s.verifyPin(p);
-    } finally {
-      Arrays.fill(p, (byte) 0);
-    }
-  }
-
   @Command(name = "generate", description = "Generate a key pair on the card.")
   public static final class Generate extends TokenCommand {
     @Option(names = "--type", required = true, description = "ec:CURVE (e.g. ec:secp256r1, ec:brainpoolP256r1, ec:secp256k1) or rsa:BITS (1024, 1536, 2048, 3072, 4096).")
@@ -79,8 +70,7 @@ public final class KeysCommand {
     @Option(names = "--label", description = "Key label.")
     String label;
 
-    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
-    String pin;
+    @Mixin UserPinOption pin;
 
     KeySpec spec;
 
@@ -99,7 +89,7 @@ public final class KeysCommand {
     @Override
     protected int run(Token token) throws IOException, HsmException {
       SmartCardHsmSession s = token.session();
-      login(this, s, pin);
+      pin.login(ctx(), s);
       if (spec instanceof KeySpec.Rsa r && r.bits() >= 2048) {
         ctx().err().println("hsmkit: generating " + spec + " on the card, this can take a while...");
       }
@@ -157,8 +147,7 @@ public final class KeysCommand {
     @Option(names = "--key-ref", description = "Key reference (1-255).")
     Integer keyRef;
 
-    @Option(names = "--pin", description = "User PIN (else HSMKIT_PIN or prompt).")
-    String pin;
+    @Mixin UserPinOption pin;
 
     @Override
     protected int run(Token token) throws IOException, HsmException {
@@ -166,7 +155,7 @@ public final class KeysCommand {
       s.select();
       KeyManager km = new KeyManager(s);
       KeyInfo k = find(km, id, keyRef);
-      login(this, s, pin);
+      pin.login(ctx(), s);
       km.delete(k.keyRef());
       ctx().out().printf("Deleted key ref %d (id %s).%n", k.keyRef(), k.idHex());
       return 0;

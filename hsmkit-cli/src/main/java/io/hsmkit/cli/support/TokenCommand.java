@@ -25,11 +25,6 @@ public abstract class TokenCommand implements Callable<Integer> {
     return ctx().out();
   }
 
-  /** The secrets source, for helpers that log in on behalf of a command. */
-  public Secrets secretsForLogin() {
-    return ctx().secrets();
-  }
-
   protected abstract int run(Token token) throws IOException, HsmException;
 
   /** Checks done before the token is opened (option validation). */
