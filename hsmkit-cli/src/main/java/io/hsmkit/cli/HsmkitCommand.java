@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "hsmkit",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     versionProvider = VersionProvider.class,
     description = "A software Nitrokey HSM 2 and the tools to run a real or emulated one.",
     subcommands = {

@@ -169,4 +169,16 @@ class DeviceCommandsTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("missing a subcommand");
   }
+
+  @Test
+  void help_worksOnEverySubcommand() {
+    for (String[] cmd : new String[][] {{"keys", "generate"}, {"dkek", "import"}, {"ca", "sign"},
+        {"serve"}, {"status"}, {"restore"}}) {
+      String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+      args[cmd.length] = "--help";
+      CliRunner.Result r = cli.run(args);
+      assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
+      assertThat(r.out()).as(String.join(" ", cmd)).contains("Usage: hsmkit " + String.join(" ", cmd));
+    }
+  }
 }

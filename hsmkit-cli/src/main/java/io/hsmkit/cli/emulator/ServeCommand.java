@@ -29,7 +29,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "serve",
-    mixinStandardHelpOptions = true,
     description = {
       "Serve an emulated card to vsmartcard's vpcd reader driver (pcscd) until SIGTERM/SIGINT.",
       "The card is a TCP client of vpcd on 127.0.0.1; it reconnects by itself when pcscd"
