@@ -103,14 +103,25 @@ check_pcscd_dir() {
     fi
   elif [[ -S "$pcsc_dir/pcscd.comm" ]]; then
     local p
-    for p in $(pgrep -x pcscd || true); do
+    for p in $(pcscd_pids); do
       [[ "$p" == "$ours" ]] || die "a pcscd (pid $p) is running and $pcsc_dir/pcscd.comm exists; stop it first"
     done
   fi
   local p
-  for p in $(pgrep -x pcscd || true); do
+  for p in $(pcscd_pids); do
     [[ "$p" == "$ours" ]] || die "another pcscd (pid $p) is running; stop it first (this harness never stops it)"
   done
+}
+
+# pcscd processes that share our /run/pcscd: those in our mount namespace. A pcscd started under
+# scripts/isolated.sh (a private tmpfs on /run/pcscd) is no concern of a harness outside it.
+pcscd_pids() {
+  local p mine
+  mine="$(readlink /proc/self/ns/mnt)"
+  for p in $(pgrep -x pcscd || true); do
+    [[ "$(readlink "/proc/$p/ns/mnt" 2>/dev/null)" == "$mine" ]] && echo "$p"
+  done
+  return 0
 }
 
 netns_exists() { ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$ns"; }
