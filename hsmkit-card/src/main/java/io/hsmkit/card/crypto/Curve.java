@@ -1,10 +1,10 @@
 package io.hsmkit.card.crypto;
 
+import io.hsmkit.apdu.CurveName;
 import java.math.BigInteger;
 import java.security.spec.ECParameterSpec;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
@@ -19,28 +19,31 @@ import org.bouncycastle.util.BigIntegers;
  * sc-hsm-protocol.md §2.12). The card identifies a curve by its prime, as OpenSC does.
  */
 public enum Curve {
-  SECP192R1("secp192r1"),
-  SECP256R1("secp256r1"),
-  SECP384R1("secp384r1"),
-  SECP521R1("secp521r1"),
-  BRAINPOOLP192R1("brainpoolP192r1"),
-  BRAINPOOLP224R1("brainpoolP224r1"),
-  BRAINPOOLP256R1("brainpoolP256r1"),
-  BRAINPOOLP320R1("brainpoolP320r1"),
-  BRAINPOOLP384R1("brainpoolP384r1"),
-  BRAINPOOLP512R1("brainpoolP512r1"),
-  SECP192K1("secp192k1"),
-  SECP256K1("secp256k1");
+  SECP192R1(CurveName.SECP192R1),
+  SECP256R1(CurveName.SECP256R1),
+  SECP384R1(CurveName.SECP384R1),
+  SECP521R1(CurveName.SECP521R1),
+  BRAINPOOLP192R1(CurveName.BRAINPOOLP192R1),
+  BRAINPOOLP224R1(CurveName.BRAINPOOLP224R1),
+  BRAINPOOLP256R1(CurveName.BRAINPOOLP256R1),
+  BRAINPOOLP320R1(CurveName.BRAINPOOLP320R1),
+  BRAINPOOLP384R1(CurveName.BRAINPOOLP384R1),
+  BRAINPOOLP512R1(CurveName.BRAINPOOLP512R1),
+  SECP192K1(CurveName.SECP192K1),
+  SECP256K1(CurveName.SECP256K1);
 
   private static final Curve[] VALUES = values();
 
+  private final CurveName table;
   private final String curveName;
   private final X9ECParameters x9;
   private final ASN1ObjectIdentifier oid;
   private final ECParameterSpec spec;
   private final int fieldBytes;
 
-  Curve(String name) {
+  Curve(CurveName table) {
+    String name = table.canonical();
+    this.table = table;
     this.curveName = name;
     // Bouncy Castle's hand-optimised implementation where it has one (all but brainpool): the
     // same parameters, but point arithmetic several times faster than the generic Fp curve.
@@ -152,18 +155,15 @@ public enum Curve {
     return Optional.empty();
   }
 
+  /** By name or alias ({@link CurveName#byName}). */
   public static Optional<Curve> byName(String name) {
-    String n = name.toLowerCase(Locale.ROOT);
-    String alias =
-        switch (n) {
-          case "prime192v1", "p-192", "nistp192" -> "secp192r1";
-          case "prime256v1", "p-256", "nistp256" -> "secp256r1";
-          case "p-384", "nistp384" -> "secp384r1";
-          case "p-521", "nistp521" -> "secp521r1";
-          default -> n;
-        };
+    return CurveName.byName(name).flatMap(Curve::of);
+  }
+
+  /** The curve of a table entry (every entry has one). */
+  public static Optional<Curve> of(CurveName name) {
     for (Curve c : VALUES) {
-      if (c.curveName.equalsIgnoreCase(alias)) {
+      if (c.table == name) {
         return Optional.of(c);
       }
     }

@@ -1,5 +1,6 @@
 package io.hsmkit.client.keys;
 
+import io.hsmkit.apdu.CurveName;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
@@ -15,11 +16,7 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 public sealed interface KeySpec {
 
   /** The curves a SmartCard-HSM generates keys on, by their Bouncy Castle / OpenSSL names. */
-  List<String> CURVES =
-      List.of(
-          "secp192r1", "secp256r1", "secp384r1", "secp521r1", "brainpoolP192r1",
-          "brainpoolP224r1", "brainpoolP256r1", "brainpoolP320r1", "brainpoolP384r1",
-          "brainpoolP512r1", "secp192k1", "secp256k1");
+  List<String> CURVES = CurveName.all().stream().map(CurveName::canonical).toList();
 
   /** RSA sizes OpenSC registers for the card. */
   List<Integer> RSA_SIZES = List.of(1024, 1536, 2048, 3072, 4096);
@@ -83,16 +80,7 @@ public sealed interface KeySpec {
 
   /** The canonical curve name for a name or alias (prime256v1, P-256, secp256r1 …). */
   static Optional<String> curveByName(String name) {
-    String n = name.toLowerCase(Locale.ROOT);
-    String alias =
-        switch (n) {
-          case "prime192v1", "p-192", "nistp192" -> "secp192r1";
-          case "prime256v1", "p-256", "nistp256" -> "secp256r1";
-          case "p-384", "nistp384" -> "secp384r1";
-          case "p-521", "nistp521" -> "secp521r1";
-          default -> n;
-        };
-    return CURVES.stream().filter(c -> c.toLowerCase(Locale.ROOT).equals(alias)).findFirst();
+    return CurveName.byName(name).map(CurveName::canonical);
   }
 
   /** The curve of the table whose prime is {@code p}. */
