@@ -43,6 +43,14 @@ class MainTest {
   }
 
   @Test
+  void helpAndErrors_toAPipe_haveNoColourCodes() {
+    for (String[] args : new String[][] {{"--help"}, {"keys", "generate", "--help"}, {"--bogus"}}) {
+      Run r = run(args);
+      assertThat(r.out() + r.err()).as(String.join(" ", args)).doesNotContain("\u001b[");
+    }
+  }
+
+  @Test
   void noSubcommand_isAUsageError() {
     Run r = run();
     assertThat(r.exit()).isEqualTo(2);
