@@ -18,8 +18,28 @@ final class OpenSc {
   /** sc-hsm-tool's 10-million-round .pbe derivation takes ~17 s here; leave room. */
   private static final Duration DERIVATION_TIMEOUT = Duration.ofMinutes(3);
 
-  /** Debian's OpenSC PKCS#11 module (what the runbooks pass to --module). */
-  static final String MODULE = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so";
+  /**
+   * OpenSC's PKCS#11 module (what the runbooks pass to --module): the first that exists of the
+   * distributions' paths (docs/clients.md lists them); Debian's multiarch path when none does.
+   */
+  static final String MODULE = findModule();
+
+  static String findModule() {
+    String arch = switch (System.getProperty("os.arch", "")) {
+      case "amd64", "x86_64" -> "x86_64-linux-gnu";
+      case "aarch64" -> "aarch64-linux-gnu";
+      case "arm" -> "arm-linux-gnueabihf";
+      default -> System.getProperty("os.arch") + "-linux-gnu";
+    };
+    List<String> candidates = List.of(
+        "/usr/lib/" + arch + "/opensc-pkcs11.so", // Debian, Ubuntu (multiarch)
+        "/usr/lib64/opensc-pkcs11.so", // Fedora, RHEL
+        "/usr/lib/opensc-pkcs11.so", // Arch
+        "/opt/homebrew/lib/opensc-pkcs11.so", // macOS Homebrew (Apple silicon)
+        "/usr/local/lib/opensc-pkcs11.so"); // macOS Homebrew (Intel), source builds
+    return candidates.stream().filter(c -> java.nio.file.Files.isReadable(Path.of(c))).findFirst()
+        .orElse(candidates.get(0));
+  }
 
   private OpenSc() {}
 
