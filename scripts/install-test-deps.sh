@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   opensc pcscd vsmartcard-vpcd pcsc-tools expect openssl iproute2
-  python3-pykcs11 python3-cryptography softhsm2 libengine-pkcs11-openssl
+  python3-pykcs11 python3-cryptography softhsm2 libengine-pkcs11-openssl gnutls-bin
 )
 
 missing=()
