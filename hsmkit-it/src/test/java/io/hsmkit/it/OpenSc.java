@@ -33,8 +33,9 @@ final class OpenSc {
     };
     List<String> candidates = List.of(
         "/usr/lib/" + arch + "/opensc-pkcs11.so", // Debian, Ubuntu (multiarch)
-        "/usr/lib64/opensc-pkcs11.so", // Fedora, RHEL
+        "/usr/lib64/opensc-pkcs11.so", // Fedora, RHEL, openSUSE
         "/usr/lib/opensc-pkcs11.so", // Arch
+        "/Library/OpenSC/lib/opensc-pkcs11.so", // macOS, OpenSC installer
         "/opt/homebrew/lib/opensc-pkcs11.so", // macOS Homebrew (Apple silicon)
         "/usr/local/lib/opensc-pkcs11.so"); // macOS Homebrew (Intel), source builds
     return candidates.stream().filter(c -> java.nio.file.Files.isReadable(Path.of(c))).findFirst()
