@@ -126,4 +126,22 @@ class XcaPkcs11IT extends InteropTestBase {
     assertThat(fresh.stdout()).as(fresh.describe()).doesNotContain("kept")
         .doesNotContain("Private Key Object");
   }
+
+  /**
+   * With SO-PIN 0102030405060708 OpenSC's initial user PIN is the bytes 01..06, which no keyboard
+   * types: the card must take a binary PIN (OpenSC logs in with it to write the label), and only
+   * "Init PIN" with the SO-PIN makes the token usable.
+   */
+  @Test
+  void initToken_withABinaryInitialUserPin_thenInitPinMakesItUsable() {
+    Tool.Result init = OpenSc.ok(initToken(NEW_SO_PIN, "Binary"));
+    assertThat(init.stdout()).as(init.describe()).contains("Token successfully initialized");
+    Tool.Result list = OpenSc.ok(OpenSc.pkcs11List());
+    assertThat(list.stdout()).as(list.describe()).contains("token label        : Binary (UserPIN)");
+    assertStatus("15", "3");
+    OpenSc.ok(OpenSc.pkcs11InitPin(NEW_SO_PIN, PIN));
+    OpenSc.ok(OpenSc.pkcs11Login(PIN));
+    OpenSc.ok(OpenSc.keygen(PIN, "EC:prime256v1", "01", "after-binary"));
+    assertStatus("15", "3");
+  }
 }
