@@ -32,7 +32,9 @@ public final class DoctorCommand implements Callable<Integer> {
           "/usr/lib64/opensc-pkcs11.so",
           "/usr/lib64/pkcs11/opensc-pkcs11.so",
           "/usr/lib/opensc-pkcs11.so",
-          "/Library/OpenSC/lib/opensc-pkcs11.so");
+          "/Library/OpenSC/lib/opensc-pkcs11.so",
+          "/opt/homebrew/lib/opensc-pkcs11.so",
+          "/usr/local/lib/opensc-pkcs11.so");
 
   @Spec CommandSpec spec;
 
