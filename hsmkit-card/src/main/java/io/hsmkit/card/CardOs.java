@@ -15,7 +15,10 @@ import io.hsmkit.card.dispatch.CommandTable;
 import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SecurityStatus;
 import io.hsmkit.card.dispatch.SwException;
+import io.hsmkit.card.seal.Keyring;
 import io.hsmkit.card.state.CardState;
+import io.hsmkit.card.state.KeyRecord;
+import io.hsmkit.card.state.StateCodec;
 import io.hsmkit.card.state.FileStateStore;
 import io.hsmkit.card.state.MemoryStateStore;
 import io.hsmkit.card.state.StateException;
@@ -47,19 +50,53 @@ public final class CardOs implements AutoCloseable {
   private final CardEnvironment env;
   private final CommandTable table;
   private final SecurityStatus security = new SecurityStatus();
+  private final Keyring keyring;
   private final String deviceChr;
   private boolean powered;
 
+  /**
+   * A card on {@code store}. A format-v1 state is migrated (sealed) and committed here; a state
+   * made with another extra secret is refused.
+   *
+   * @throws IllegalStateException if the state has no device identity, needs another extra secret
+   *     than the environment's, or its migration could not be written
+   */
   public CardOs(StateStore store, CardEnvironment env) {
     this.store = store;
     this.env = env;
     this.crypto = new CardCrypto(env.random(), env.crypto());
+    this.keyring = new Keyring(env.random(), env.kdf(), env.extraSecret());
     this.table = SmartCardHsmCommands.table();
     byte[] devAut = store.current().file(0x2F02);
     try {
       this.deviceChr = Cvc.chrOf(devAut);
     } catch (TlvException | NullPointerException e) {
       throw new IllegalStateException("card state has no valid EF.C_DevAut (2F02)", e);
+    }
+    CardState s = store.current();
+    if (s.legacy() != null) {
+      try {
+        store.commit(keyring.migrate(s));
+      } catch (StateException e) {
+        throw new IllegalStateException(
+            "card state could not be migrated to format " + StateCodec.VERSION + ": "
+                + e.getMessage(), e);
+      }
+      s = store.current();
+    }
+    if (s.vault() != null) {
+      keyring.secretMismatch(s.vault()).ifPresent(reason -> {
+        throw new SecretMismatchException(reason);
+      });
+    }
+  }
+
+  /** The card state needs another extra secret than the one given (no PIN try is spent). */
+  public static final class SecretMismatchException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    SecretMismatchException(String message) {
+      super(message);
     }
   }
 
@@ -80,6 +117,9 @@ public final class CardOs implements AutoCloseable {
             dir, () -> factoryNewState(crypto, LocalDate.now(env.clock())), backend);
     try {
       return new CardOs(store, env);
+    } catch (SecretMismatchException e) {
+      store.close();
+      throw new StateException(dir + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -109,16 +149,22 @@ public final class CardOs implements AutoCloseable {
     security.clear();
   }
 
-  /** Power off (vpcd {@code 00}): the login and the current EF are lost. */
+  /**
+   * Power off (vpcd {@code 00}): the login, the open master key, the decoded keys and the current
+   * EF are lost. What the process keeps (the PIN fast path, the DKEK accumulator of a ceremony in
+   * progress) is described in {@link Keyring}.
+   */
   public synchronized void powerOff() {
     powered = false;
     security.clear();
+    crypto.forgetPreparedKeys();
   }
 
-  /** Warm reset (vpcd {@code 02}). */
+  /** Warm reset (vpcd {@code 02}): as power-off then power-on. */
   public synchronized void reset() {
     powered = true;
     security.clear();
+    crypto.forgetPreparedKeys();
   }
 
   public synchronized boolean isPowered() {
@@ -166,7 +212,7 @@ public final class CardOs implements AutoCloseable {
       return new ResponseApdu(StatusWord.INS_NOT_SUPPORTED);
     }
     CommandContext ctx =
-        new CommandContext(store, security, crypto, env.clock(), deviceChr);
+        new CommandContext(store, security, crypto, env.clock(), deviceChr, keyring);
     try {
       Response r = handler.get().handle(ctx, apdu);
       if (ctx.dirty()) {
@@ -183,6 +229,23 @@ public final class CardOs implements AutoCloseable {
       LOG.log(Level.ERROR, "INS {0} failed: {1}", String.format("%02X", apdu.ins()), e.toString());
       return new ResponseApdu(StatusWord.UNKNOWN_ERROR);
     }
+  }
+
+  /**
+   * The plaintext PKCS#8 private key {@code keyId}, for in-process tools that compare the card
+   * with raw crypto (benchmarks); only while the user PIN is verified, as SIGN.
+   *
+   * @throws IllegalStateException if the key does not exist or the card is not logged in
+   */
+  public synchronized byte[] privateKeyPkcs8(int keyId) {
+    KeyRecord k = store.current().key(keyId);
+    if (k == null) {
+      throw new IllegalStateException("no key " + keyId);
+    }
+    if (k.sealed() && !security.userPinVerified()) {
+      throw new IllegalStateException("key " + keyId + " is sealed: VERIFY the user PIN first");
+    }
+    return Keyring.unseal(k, security.masterKey());
   }
 
   @Override

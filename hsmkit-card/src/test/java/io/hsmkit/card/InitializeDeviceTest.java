@@ -26,7 +26,9 @@ class InitializeDeviceTest {
     TestCard t = TestCard.inMemory();
     assertThat(t.initialize(TestCard.SO_PIN_HEX, TestCard.USER_PIN, 3, 0).isSuccess()).isTrue();
     assertThat(t.card.state().dkekComplete()).isTrue();
-    assertThat(t.card.state().dkek()).hasSize(32).isNotEqualTo(new byte[32]);
+    assertThat(t.card.state().dkekKcv()).hasSize(8)
+        .isNotEqualTo(io.hsmkit.card.dkek.Dkek.kcv(new byte[32]));
+    assertThat(t.card.state().dkekSealed()).hasSize(32 + 28); // AES-GCM: nonce + tag
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.hsmkit.card;
 
 import io.hsmkit.apdu.ResponseApdu;
 import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.card.seal.KdfParams;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
@@ -18,7 +19,15 @@ public final class TestCard {
   }
 
   public static TestCard inMemory() {
-    return new TestCard(CardOs.inMemory(CardEnvironment.system()));
+    return new TestCard(CardOs.inMemory(env()));
+  }
+
+  /**
+   * The environment of unit-test cards: the system one with the cheapest Argon2 cost, so hundreds
+   * of cards per run stay fast. Every check still runs; only the brute-force cost is gone.
+   */
+  public static CardEnvironment env() {
+    return CardEnvironment.system().withKdf(KdfParams.CHEAP);
   }
 
   public ResponseApdu send(String hex) {

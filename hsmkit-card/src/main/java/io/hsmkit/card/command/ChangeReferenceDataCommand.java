@@ -11,7 +11,8 @@ import java.util.Arrays;
 /**
  * CHANGE REFERENCE DATA (24), sc-hsm-protocol.md §2.8. P2 81: {@code old || new} user PIN, split
  * at the stored PIN's length (this also ends transport-PIN mode). P2 88: 8-byte old and new
- * SO-PIN.
+ * SO-PIN. Either way the old PIN opens the master key and the new one re-wraps it: keys and DKEK
+ * stay as they are.
  */
 public final class ChangeReferenceDataCommand implements CommandHandler {
 
@@ -42,15 +43,17 @@ public final class ChangeReferenceDataCommand implements CommandHandler {
     PinCheck.checkUserPinLength(data.length - oldLen);
     byte[] old = Arrays.copyOf(data, oldLen);
     byte[] next = Arrays.copyOfRange(data, oldLen, data.length);
+    byte[] mk = null;
     try {
-      PinCheck.verifyUser(ctx, old);
-      ctx.edit().setUserPin(next);
+      mk = PinCheck.verifyUser(ctx, old);
+      ctx.edit().setVault(ctx.keyring().withUserPin(ctx.state().vault(), mk, next));
       ctx.edit().setTransportPin(false);
       ctx.edit().setUserTriesLeft(ctx.state().userRetryMax());
-      ctx.security().setUserPinVerified(true);
+      PinCheck.login(ctx, mk);
     } finally {
       Arrays.fill(old, (byte) 0);
       Arrays.fill(next, (byte) 0);
+      PinCheck.wipe(mk);
     }
   }
 
@@ -60,12 +63,14 @@ public final class ChangeReferenceDataCommand implements CommandHandler {
     }
     byte[] old = Arrays.copyOf(data, PinCheck.SO_PIN_LENGTH);
     byte[] next = Arrays.copyOfRange(data, PinCheck.SO_PIN_LENGTH, data.length);
+    byte[] mk = null;
     try {
-      PinCheck.verifySo(ctx, old);
-      ctx.edit().setSoPin(next);
+      mk = PinCheck.verifySo(ctx, old);
+      ctx.edit().setVault(ctx.keyring().withSoPin(ctx.state().vault(), mk, next));
     } finally {
       Arrays.fill(old, (byte) 0);
       Arrays.fill(next, (byte) 0);
+      PinCheck.wipe(mk);
     }
   }
 }

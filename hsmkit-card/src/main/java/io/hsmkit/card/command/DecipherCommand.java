@@ -30,7 +30,7 @@ public final class DecipherCommand implements CommandHandler {
     ctx.requireUserPin();
     AlgorithmId algorithm = KeyUse.algorithm(apdu.p2(), AlgorithmId.Operation.DECIPHER);
     KeyRecord key = KeyUse.authorize(ctx, apdu.p1(), algorithm);
-    PreparedKey pk = ctx.crypto().prepared(key);
+    PreparedKey pk = ctx.prepared(key);
     KeyOperations ops = ctx.crypto().operations();
     try {
       byte[] out =

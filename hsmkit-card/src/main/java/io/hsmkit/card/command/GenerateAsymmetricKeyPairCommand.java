@@ -81,10 +81,10 @@ public final class GenerateAsymmetricKeyPairCommand implements CommandHandler {
     byte[] cvc = Cvc.certificate(body, crypto.signForCvc(pair.getPrivate(), body));
     byte[] outerSignature =
         crypto.signForCvc(
-            crypto.privateKey(signer), AuthenticatedRequest.outerSignedData(cvc, outerCar));
+            ctx.prepared(signer).privateKey(), AuthenticatedRequest.outerSignedData(cvc, outerCar));
     byte[] response = AuthenticatedRequest.encode(cvc, outerCar, outerSignature);
 
-    ctx.edit().putKey(record);
+    ctx.edit().putKey(ctx.seal(record));
     ctx.edit().putFile((FileIds.EE_CERT_PREFIX << 8) | keyId, response);
     return Response.ok(response);
   }

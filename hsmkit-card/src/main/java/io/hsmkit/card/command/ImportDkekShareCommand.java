@@ -7,16 +7,28 @@ import io.hsmkit.card.dispatch.CommandHandler;
 import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.dkek.Dkek;
+import io.hsmkit.card.seal.Keyring;
 import io.hsmkit.card.state.CardState;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * IMPORT DKEK SHARE (80 52 00 00), sc-hsm-protocol.md §2.11: with 32 bytes of data, XOR a share
  * into the DKEK; without data, only report. The answer is {@code total outstanding KCV(8)}. No PIN
  * is needed (sc-hsm-tool imports without logging in). A device initialized without a DKEK answers
  * {@code 6D00}, as sc-hsm-tool expects; a share beyond the configured count {@code 6986}.
+ *
+ * <p>Keys at rest: with the user PIN verified the share is folded into the DKEK sealed under the
+ * master key at once. Without it (the usual case) the share is stored sealed to the card's import
+ * public key and folded at the next VERIFY; the card's RAM keeps the accumulated DKEK meanwhile so
+ * the KCV can be answered. When RAM does not know it (the card was restarted after some shares
+ * and before any VERIFY) the share is still stored and counted, and the KCV field is {@code
+ * 0000000000000000} ("not known yet") until the next VERIFY folds the shares.
  */
 public final class ImportDkekShareCommand implements CommandHandler {
+  static final byte[] UNKNOWN_KCV = new byte[8];
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {
@@ -35,20 +47,61 @@ public final class ImportDkekShareCommand implements CommandHandler {
         throw new SwException(StatusWord.COMMAND_NOT_ALLOWED_NO_EF);
       }
       byte[] share = apdu.data();
-      byte[] acc = s.dkek();
-      byte[] next = Dkek.combine(acc, share);
-      Arrays.fill(share, (byte) 0);
-      Arrays.fill(acc, (byte) 0);
-      ctx.edit().setDkek(s.dkekShares(), s.dkekImported() + 1, next);
-      Arrays.fill(next, (byte) 0);
+      try {
+        if (ctx.security().userPinVerified()) {
+          importOpen(ctx, share);
+        } else {
+          importSealed(ctx, share);
+        }
+      } finally {
+        Arrays.fill(share, (byte) 0);
+      }
       s = ctx.state();
     }
-    byte[] dkek = s.dkek();
+    byte[] kcv = s.dkekKcv();
     byte[] out = new byte[10];
     out[0] = (byte) s.dkekShares();
     out[1] = (byte) Math.max(0, s.dkekShares() - s.dkekImported());
-    System.arraycopy(Dkek.kcv(dkek), 0, out, 2, 8);
-    Arrays.fill(dkek, (byte) 0);
+    System.arraycopy(kcv.length == 8 ? kcv : UNKNOWN_KCV, 0, out, 2, 8);
     return Response.ok(out);
+  }
+
+  /** Logged in: fold straight into the sealed DKEK. */
+  private static void importOpen(CommandContext ctx, byte[] share) throws SwException {
+    byte[] mk = ctx.masterKey();
+    Keyring keyring = ctx.keyring();
+    CardState w = ctx.edit();
+    byte[] acc = keyring.foldShares(w, mk);
+    byte[] next = Dkek.combine(acc, share);
+    try {
+      w.setDkek(w.dkekShares(), w.dkekImported() + 1, keyring.sealDkek(mk, next), Dkek.kcv(next));
+      keyring.rememberDkek(w, next);
+    } finally {
+      Arrays.fill(acc, (byte) 0);
+      Arrays.fill(next, (byte) 0);
+    }
+  }
+
+  /** No PIN: seal the share to the import key; KCV from RAM when it knows the accumulator. */
+  private static void importSealed(CommandContext ctx, byte[] share) {
+    Keyring keyring = ctx.keyring();
+    CardState before = ctx.state();
+    Optional<byte[]> known = keyring.knownDkek(before);
+    if (known.isEmpty() && before.dkekImported() == 0 && before.pendingShares().isEmpty()) {
+      known = Optional.of(new byte[Dkek.LENGTH]); // INITIALIZE starts the accumulator at zero
+    }
+    CardState w = ctx.edit();
+    List<byte[]> pending = new ArrayList<>(w.pendingShares());
+    pending.add(keyring.sealShare(w.vault(), share, pending.size()));
+    w.setPendingShares(pending);
+    if (known.isPresent()) {
+      byte[] next = Dkek.combine(known.get(), share);
+      w.setDkek(w.dkekShares(), w.dkekImported() + 1, w.dkekSealed(), Dkek.kcv(next));
+      keyring.rememberDkek(w, next);
+      Arrays.fill(next, (byte) 0);
+      Arrays.fill(known.get(), (byte) 0);
+    } else {
+      w.setDkek(w.dkekShares(), w.dkekImported() + 1, w.dkekSealed(), new byte[0]);
+    }
   }
 }

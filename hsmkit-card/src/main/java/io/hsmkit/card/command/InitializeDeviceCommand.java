@@ -8,6 +8,7 @@ import io.hsmkit.card.dispatch.CommandContext;
 import io.hsmkit.card.dispatch.CommandHandler;
 import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
+import io.hsmkit.card.dkek.Dkek;
 import io.hsmkit.card.state.CardState;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -24,8 +25,11 @@ import java.util.Set;
  *   <li>First initialization: the SO-PIN in tag 82 becomes the SO-PIN. Re-initialization: tag 82
  *       must match the current SO-PIN (a try is spent first; a blocked SO-PIN can never
  *       re-initialize).
- *   <li>Wipe every key but the device key and every EF but 2F02; set options, user PIN, retry
- *       counter and the DKEK configuration (tag 92 absent = none, 0 = random, n = n shares).
+ *   <li>Wipe every key but the device key and every EF but 2F02; set options, retry counter and
+ *       the DKEK configuration (tag 92 absent = none, 0 = random, n = n shares).
+ *   <li>Make a new master key and wrap it under Argon2id(user PIN) and Argon2id(SO-PIN) with the
+ *       environment's KDF cost and extra secret (SECURITY.md "Keys at rest"); the DKEK is sealed
+ *       under it.
  * </ol>
  */
 public final class InitializeDeviceCommand implements CommandHandler {
@@ -71,6 +75,8 @@ public final class InitializeDeviceCommand implements CommandHandler {
         Tlv.find(tlvs, 0x81).orElseThrow(() -> new SwException(StatusWord.WRONG_DATA)).value();
     byte[] soPin =
         Tlv.find(tlvs, 0x82).orElseThrow(() -> new SwException(StatusWord.WRONG_DATA)).value();
+    byte[] mk = null;
+    byte[] dkek = null;
     try {
       if (userPin.length < PinCheck.USER_PIN_MIN || userPin.length > PinCheck.USER_PIN_MAX) {
         throw new SwException(StatusWord.WRONG_DATA);
@@ -100,28 +106,34 @@ public final class InitializeDeviceCommand implements CommandHandler {
 
       CardState current = ctx.state();
       if (current.initialized()) {
-        PinCheck.verifySo(ctx, soPin);
+        PinCheck.wipe(PinCheck.verifySo(ctx, soPin));
       }
+      ctx.security().clear();
+      ctx.crypto().forgetPreparedKeys();
+      ctx.keyring().forgetPin();
+      ctx.keyring().forgetDkek();
+      mk = ctx.keyring().newMasterKey();
       CardState s = ctx.edit();
       s.wipeForInitialize();
       s.setInitialized(true);
       s.setOptions(options);
-      s.setSoPin(soPin);
+      s.setVault(ctx.keyring().newVault(mk, userPin, soPin));
       s.setSoTriesLeft(CardState.SO_PIN_MAX_TRIES);
-      s.setUserPin(userPin);
       s.setUserRetryMax(retries);
       s.setUserTriesLeft(retries);
       s.setTransportPin((options & OPTION_TRANSPORT_PIN) != 0);
+      s.setPendingShares(List.of());
       if (dkekShares < 0) {
-        s.setDkek(-1, 0, new byte[0]);
-      } else if (dkekShares == 0) {
-        s.setDkek(0, 0, ctx.crypto().randomBytes(32));
+        s.setDkek(-1, 0, new byte[0], new byte[0]);
       } else {
-        s.setDkek(dkekShares, 0, new byte[32]);
+        dkek = dkekShares == 0 ? ctx.crypto().randomBytes(Dkek.LENGTH) : new byte[Dkek.LENGTH];
+        s.setDkek(dkekShares, 0, ctx.keyring().sealDkek(mk, dkek), Dkek.kcv(dkek));
+        ctx.keyring().rememberDkek(s, dkek);
       }
-      ctx.security().clear();
       return Response.ok();
     } finally {
+      PinCheck.wipe(mk);
+      PinCheck.wipe(dkek);
       Arrays.fill(userPin, (byte) 0);
       Arrays.fill(soPin, (byte) 0);
     }

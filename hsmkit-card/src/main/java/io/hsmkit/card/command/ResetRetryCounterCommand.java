@@ -11,7 +11,8 @@ import java.util.Arrays;
 /**
  * RESET RETRY COUNTER (2C), sc-hsm-protocol.md §2.9: with the SO-PIN, unblock the user PIN (P1
  * 01: data = SO-PIN) or unblock and set a new one (P1 00: data = SO-PIN || new PIN). Allowed only
- * when INITIALIZE enabled option 0x0001 ("User PIN reset with SO-PIN"); otherwise 6986.
+ * when INITIALIZE enabled option 0x0001 ("User PIN reset with SO-PIN"); otherwise 6986. The SO-PIN
+ * opens the master key and a new PIN re-wraps it, so keys survive a PIN reset by the SO.
  */
 public final class ResetRetryCounterCommand implements CommandHandler {
   static final int OPTION_RESET_RETRY_COUNTER = 0x0001;
@@ -28,6 +29,7 @@ public final class ResetRetryCounterCommand implements CommandHandler {
     byte[] data = apdu.data();
     byte[] so = null;
     byte[] pin = null;
+    byte[] mk = null;
     try {
       if (apdu.p1() == 0x01) {
         if (data.length != PinCheck.SO_PIN_LENGTH) {
@@ -42,15 +44,16 @@ public final class ResetRetryCounterCommand implements CommandHandler {
         so = Arrays.copyOf(data, PinCheck.SO_PIN_LENGTH);
         pin = Arrays.copyOfRange(data, PinCheck.SO_PIN_LENGTH, data.length);
       }
-      PinCheck.verifySo(ctx, so);
+      mk = PinCheck.verifySo(ctx, so);
       if (pin != null) {
-        ctx.edit().setUserPin(pin);
+        ctx.edit().setVault(ctx.keyring().withUserPin(ctx.state().vault(), mk, pin));
         ctx.edit().setTransportPin(false);
       }
       ctx.edit().setUserTriesLeft(ctx.state().userRetryMax());
       return Response.ok();
     } finally {
       Arrays.fill(data, (byte) 0);
+      PinCheck.wipe(mk);
       if (so != null) {
         Arrays.fill(so, (byte) 0);
       }

@@ -43,8 +43,8 @@ public final class SignCommand implements CommandHandler {
   }
 
   private static byte[] sign(CommandContext ctx, KeyRecord key, AlgorithmId algorithm, byte[] data)
-      throws InvalidInputException {
-    PreparedKey pk = ctx.crypto().prepared(key);
+      throws InvalidInputException, SwException {
+    PreparedKey pk = ctx.prepared(key);
     KeyOperations ops = ctx.crypto().operations();
     // For the hash-and-sign variants the card hashes the complete message first.
     HashAlgorithm messageHash = algorithm.messageHash().orElse(null);

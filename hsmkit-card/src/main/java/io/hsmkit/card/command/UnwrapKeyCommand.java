@@ -7,6 +7,7 @@ import io.hsmkit.card.dispatch.CommandHandler;
 import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.dkek.KeyBlob;
+import io.hsmkit.card.seal.Keyring;
 import java.util.Arrays;
 
 /**
@@ -37,9 +38,9 @@ public final class UnwrapKeyCommand implements CommandHandler {
     if (blob == null) {
       throw new SwException(StatusWord.FILE_NOT_FOUND);
     }
-    byte[] dkek = ctx.state().dkek();
+    byte[] dkek = Keyring.openDkek(ctx.masterKey(), ctx.state().dkekSealed());
     try {
-      ctx.edit().putKey(KeyBlob.unwrap(blob, dkek, id));
+      ctx.edit().putKey(ctx.seal(KeyBlob.unwrap(blob, dkek, id)));
     } catch (KeyBlob.InvalidBlobException e) {
       throw new SwException(StatusWord.WRONG_DATA);
     } finally {

@@ -11,7 +11,8 @@ import io.hsmkit.card.dispatch.SwException;
  * VERIFY (20), sc-hsm-protocol.md §2.7.
  *
  * <ul>
- *   <li>P2 81 with data: user login; 63Cx on a wrong PIN, 6983 when blocked, 6984 while the
+ *   <li>P2 81 with data: user login, which opens the master key for the session and folds DKEK
+ *       shares imported without a PIN into the sealed DKEK; 63Cx on a wrong PIN, 6983 when blocked, 6984 while the
  *       transport PIN is active, 6A88 before INITIALIZE.
  *   <li>P2 81 without data: status query (9000 when verified, else 63Cx / 6983 / 6984).
  *   <li>P2 88: SO-PIN status (63Cx, 6983) or, with 8 bytes of data, an SO-PIN check.
@@ -53,12 +54,14 @@ public final class VerifyCommand implements CommandHandler {
       throw new SwException(StatusWord.REFERENCE_DATA_NOT_USABLE);
     }
     byte[] pin = apdu.data();
+    byte[] mk = null;
     try {
-      PinCheck.verifyUser(ctx, pin);
+      mk = PinCheck.verifyUser(ctx, pin);
+      PinCheck.login(ctx, mk);
     } finally {
       java.util.Arrays.fill(pin, (byte) 0);
+      PinCheck.wipe(mk);
     }
-    ctx.security().setUserPinVerified(true);
     return Response.ok();
   }
 
@@ -74,7 +77,7 @@ public final class VerifyCommand implements CommandHandler {
     }
     byte[] pin = apdu.data();
     try {
-      PinCheck.verifySo(ctx, pin);
+      PinCheck.wipe(PinCheck.verifySo(ctx, pin));
     } finally {
       java.util.Arrays.fill(pin, (byte) 0);
     }

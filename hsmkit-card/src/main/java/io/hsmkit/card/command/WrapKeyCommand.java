@@ -7,6 +7,7 @@ import io.hsmkit.card.dispatch.CommandHandler;
 import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.dkek.KeyBlob;
+import io.hsmkit.card.seal.Keyring;
 import io.hsmkit.card.state.KeyRecord;
 import java.util.Arrays;
 
@@ -31,9 +32,9 @@ public final class WrapKeyCommand implements CommandHandler {
     if (key == null) {
       throw new SwException(StatusWord.REFERENCED_DATA_NOT_FOUND);
     }
-    byte[] dkek = ctx.state().dkek();
+    byte[] dkek = Keyring.openDkek(ctx.masterKey(), ctx.state().dkekSealed());
     try {
-      return Response.ok(KeyBlob.wrap(key, dkek, ctx.crypto()));
+      return Response.ok(KeyBlob.wrap(key, ctx.prepared(key).privateKey(), dkek, ctx.crypto()));
     } finally {
       Arrays.fill(dkek, (byte) 0);
     }

@@ -18,6 +18,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.Function;
 
 /**
  * The card's cryptography, one instance per card: key generation, key decoding (cached per key
@@ -106,20 +107,42 @@ public final class CardCrypto {
    * record lives (records are immutable, so a cached entry can never go stale).
    */
   public PreparedKey prepared(KeyRecord key) {
+    return prepared(key, KeyRecord::privateKey);
+  }
+
+  /**
+   * As {@link #prepared(KeyRecord)} for a sealed record: {@code pkcs8} gives the plaintext private
+   * key, and is called only on a cache miss (unsealing stays off the SIGN fast path).
+   */
+  public PreparedKey prepared(KeyRecord key, Function<KeyRecord, byte[]> pkcs8) {
     Last l = last;
     if (l.record() == key) {
       return l.key();
     }
     PreparedKey p = preparedCache.get(key);
     if (p == null) {
-      p = decode(key);
+      byte[] der = pkcs8.apply(key);
+      try {
+        p = decode(key, der);
+      } finally {
+        java.util.Arrays.fill(der, (byte) 0);
+      }
       preparedCache.put(key, p);
     }
     last = new Last(key, p);
     return p;
   }
 
-  private PreparedKey decode(KeyRecord key) {
+  /**
+   * Drops every decoded key (power-off, reset, INITIALIZE): after it, only a new VERIFY can decode
+   * a sealed key again.
+   */
+  public void forgetPreparedKeys() {
+    preparedCache.clear();
+    last = new Last(null, null);
+  }
+
+  private PreparedKey decode(KeyRecord key, byte[] pkcs8) {
     Curve curve = null;
     if (key.type() == KeyRecord.KeyType.EC) {
       curve =
@@ -128,7 +151,7 @@ public final class CardCrypto {
                   () -> new IllegalStateException("key " + key.id() + " has an unknown curve"));
     }
     try {
-      return PreparedKey.decode(key.privateKey(), curve, providers, random);
+      return PreparedKey.decode(pkcs8, curve, providers, random);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("stored private key " + key.id() + " does not decode", e);
     }

@@ -2,6 +2,9 @@ package io.hsmkit.card.dispatch;
 
 import io.hsmkit.apdu.StatusWord;
 import io.hsmkit.card.crypto.CardCrypto;
+import io.hsmkit.card.crypto.PreparedKey;
+import io.hsmkit.card.seal.Keyring;
+import io.hsmkit.card.state.KeyRecord;
 import io.hsmkit.card.state.CardState;
 import io.hsmkit.card.state.StateException;
 import io.hsmkit.card.state.StateStore;
@@ -19,12 +22,14 @@ public final class CommandContext {
   private final CardCrypto crypto;
   private final Clock clock;
   private final String deviceChr;
+  private final Keyring keyring;
   private CardState working;
   private boolean dirty;
 
   public CommandContext(
       StateStore store, SecurityStatus security, CardCrypto crypto, Clock clock,
-      String deviceChr) {
+      String deviceChr, Keyring keyring) {
+    this.keyring = keyring;
     this.store = store;
     this.security = security;
     this.crypto = crypto;
@@ -85,6 +90,34 @@ public final class CommandContext {
   /** The device certificate holder reference from EF 2F02 (outer CAR of key requests). */
   public String deviceChr() {
     return deviceChr;
+  }
+
+  /** The card's key custody: vault, sealing, RAM shortcuts. */
+  public Keyring keyring() {
+    return keyring;
+  }
+
+  /** The master key the user PIN opened in this session; {@code 6982} when not logged in. */
+  public byte[] masterKey() throws SwException {
+    byte[] mk = security.masterKey();
+    if (!security.userPinVerified() || mk == null) {
+      throw new SwException(StatusWord.SECURITY_STATUS_NOT_SATISFIED);
+    }
+    return mk;
+  }
+
+  /** {@code key} sealed under the session's master key, ready to store. */
+  public KeyRecord seal(KeyRecord key) throws SwException {
+    return keyring.seal(key, masterKey());
+  }
+
+  /** The key decoded for its provider, unsealed with the session's master key on a cache miss. */
+  public PreparedKey prepared(KeyRecord key) throws SwException {
+    if (!key.sealed()) {
+      return crypto.prepared(key);
+    }
+    byte[] mk = masterKey();
+    return crypto.prepared(key, k -> Keyring.unseal(k, mk));
   }
 
   /** Ends the command with {@code 6982} unless the user PIN has been verified. */

@@ -2,21 +2,41 @@ package io.hsmkit.card.dispatch;
 
 /**
  * The card's volatile state: cleared by power-off, reset and SELECT of the applet
- * (sc-hsm-protocol.md §9 trap 12, §11a).
+ * (sc-hsm-protocol.md §9 trap 12, §11a). The master key is open exactly while the user PIN is
+ * verified: the login and the key go together, so nothing can use a key without a VERIFY in the
+ * same session.
  */
 public final class SecurityStatus {
   /** No current EF. */
   public static final int NO_EF = -1;
 
   private boolean userPinVerified;
+  private byte[] masterKey;
   private int currentEf = NO_EF;
 
   public boolean userPinVerified() {
     return userPinVerified;
   }
 
-  public void setUserPinVerified(boolean verified) {
-    this.userPinVerified = verified;
+  /** User PIN verified: the session holds the master key it opened. */
+  public void login(byte[] openedMasterKey) {
+    logout();
+    this.masterKey = openedMasterKey.clone();
+    this.userPinVerified = true;
+  }
+
+  /** Ends the login and wipes the master key. */
+  public void logout() {
+    if (masterKey != null) {
+      java.util.Arrays.fill(masterKey, (byte) 0);
+    }
+    masterKey = null;
+    userPinVerified = false;
+  }
+
+  /** The open master key (the card's own array: do not keep or change it), or null. */
+  public byte[] masterKey() {
+    return masterKey;
   }
 
   public int currentEf() {
@@ -28,7 +48,7 @@ public final class SecurityStatus {
   }
 
   public void clear() {
-    userPinVerified = false;
+    logout();
     currentEf = NO_EF;
   }
 }

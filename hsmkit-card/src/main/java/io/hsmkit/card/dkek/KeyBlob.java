@@ -59,9 +59,13 @@ public final class KeyBlob {
     }
   }
 
-  /** Wraps a card key under {@code dkek}. */
+  /** Wraps a card key whose private part is in plaintext under {@code dkek}. */
   public static byte[] wrap(KeyRecord key, byte[] dkek, CardCrypto crypto) {
-    PrivateKey priv = crypto.privateKey(key);
+    return wrap(key, crypto.privateKey(key), dkek, crypto);
+  }
+
+  /** Wraps a card key under {@code dkek}; {@code priv} is its (unsealed) private key. */
+  public static byte[] wrap(KeyRecord key, PrivateKey priv, byte[] dkek, CardCrypto crypto) {
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
     plain.writeBytes(crypto.randomBytes(8));
     int type;

@@ -2,12 +2,16 @@ package io.hsmkit.card.state;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
  * Everything a SmartCard-HSM keeps across power cycles (sc-hsm-protocol.md §11a): device identity,
- * PINs and their retry counters, the DKEK, keys and elementary files.
+ * PIN retry counters, the {@link Vault} (master key wrapped under the PINs), the DKEK, keys and
+ * elementary files. Private keys, the DKEK and DKEK shares are held only sealed (SECURITY.md "Keys
+ * at rest"); PINs are not held at all. A state read from a format-v1 file carries its plaintext
+ * secrets in {@link #legacy()} until the card OS migrates it.
  *
  * <p>Mutable, but only ever changed on a private working copy ({@link #copy()}) that the card OS
  * commits as a whole after a command succeeds, so a failed command changes nothing.
@@ -20,26 +24,36 @@ public final class CardState {
   private final TreeMap<Integer, KeyRecord> keys;
   private boolean initialized;
   private int options;
-  private byte[] soPin;
   private int soTriesLeft;
-  private byte[] userPin;
   private int userRetryMax;
   private int userTriesLeft;
   private boolean transportPin;
   private int dkekShares;
   private int dkekImported;
   private byte[] dkek;
+  private byte[] dkekKcv;
+  private List<byte[]> pendingShares;
+  private Vault vault;
+  private Legacy legacy;
+
+  /**
+   * The plaintext secrets of a format-v1 state, kept only between decoding and migration; the
+   * v2 encoder refuses a state that still has them.
+   *
+   * @param dkek the plaintext DKEK accumulator (empty when none)
+   */
+  public record Legacy(byte[] soPin, byte[] userPin, byte[] dkek) {}
 
   /** A factory-new card: not initialized, with only its identity (device key and EF 2F02). */
   public static CardState factoryNew(KeyRecord deviceKey, byte[] devAutCertificates) {
     CardState s = new CardState(new TreeMap<>(), new TreeMap<>());
     s.keys.put(0, deviceKey);
     s.files.put(0x2F02, devAutCertificates.clone());
-    s.soPin = new byte[0];
-    s.userPin = new byte[0];
     s.soTriesLeft = SO_PIN_MAX_TRIES;
     s.dkekShares = -1;
     s.dkek = new byte[0];
+    s.dkekKcv = new byte[0];
+    s.pendingShares = List.of();
     return s;
   }
 
@@ -52,22 +66,24 @@ public final class CardState {
    * An independent copy. Key records are immutable and shared; so are file contents, which are
    * never changed in place ({@link #putFile} stores a private clone, {@link #file} callers must not
    * modify what they get): a copy costs two map copies however large the files are, which matters
-   * because every state-changing APDU (VERIFY twice) makes one. PINs and the DKEK are copied, since
-   * they are wiped in place when replaced.
+   * because every state-changing APDU (VERIFY twice) makes one. The vault and the pending shares
+   * are immutable and shared too.
    */
   public CardState copy() {
     CardState c = new CardState(new TreeMap<>(files), new TreeMap<>(keys));
     c.initialized = initialized;
     c.options = options;
-    c.soPin = soPin.clone();
     c.soTriesLeft = soTriesLeft;
-    c.userPin = userPin.clone();
     c.userRetryMax = userRetryMax;
     c.userTriesLeft = userTriesLeft;
     c.transportPin = transportPin;
     c.dkekShares = dkekShares;
     c.dkekImported = dkekImported;
-    c.dkek = dkek.clone();
+    c.dkek = dkek;
+    c.dkekKcv = dkekKcv;
+    c.pendingShares = pendingShares;
+    c.vault = vault;
+    c.legacy = legacy;
     return c;
   }
 
@@ -140,13 +156,22 @@ public final class CardState {
     this.options = options;
   }
 
-  public byte[] soPin() {
-    return soPin.clone();
+  /** The master key's wrappings and the import key; null before INITIALIZE (or before migration). */
+  public Vault vault() {
+    return vault;
   }
 
-  public void setSoPin(byte[] soPin) {
-    Arrays.fill(this.soPin, (byte) 0);
-    this.soPin = soPin.clone();
+  public void setVault(Vault vault) {
+    this.vault = vault;
+  }
+
+  /** The plaintext secrets of a format-v1 state awaiting migration, or null. */
+  public Legacy legacy() {
+    return legacy;
+  }
+
+  public void setLegacy(Legacy legacy) {
+    this.legacy = legacy;
   }
 
   public int soTriesLeft() {
@@ -157,17 +182,8 @@ public final class CardState {
     this.soTriesLeft = n;
   }
 
-  public byte[] userPin() {
-    return userPin.clone();
-  }
-
-  public void setUserPin(byte[] userPin) {
-    Arrays.fill(this.userPin, (byte) 0);
-    this.userPin = userPin.clone();
-  }
-
   public int userPinLength() {
-    return userPin.length;
+    return vault == null ? 0 : vault.userPinLength();
   }
 
   public int userRetryMax() {
@@ -202,47 +218,70 @@ public final class CardState {
     return dkekShares;
   }
 
+  /** Shares imported so far, folded into {@link #dkekSealed()} or still {@link #pendingShares()}. */
   public int dkekImported() {
     return dkekImported;
   }
 
-  /** The DKEK accumulator (32 bytes), or empty when no DKEK is configured. */
-  public byte[] dkek() {
+  /**
+   * The DKEK accumulator of the shares folded so far, sealed under the master key; empty when no
+   * DKEK is configured.
+   */
+  public byte[] dkekSealed() {
     return dkek.clone();
   }
 
-  public void setDkek(int shares, int imported, byte[] value) {
-    this.dkekShares = shares;
-    this.dkekImported = imported;
-    Arrays.fill(this.dkek, (byte) 0);
-    this.dkek = value.clone();
+  /**
+   * KCV of the whole accumulator (folded and pending shares), or empty while unknown (shares
+   * arrived after a restart and before the next VERIFY). Not secret: the real card tells it
+   * without a PIN.
+   */
+  public byte[] dkekKcv() {
+    return dkekKcv.clone();
   }
 
-  /** True when a DKEK is configured and every share has been imported. */
+  public void setDkek(int shares, int imported, byte[] sealed, byte[] kcv) {
+    this.dkekShares = shares;
+    this.dkekImported = imported;
+    this.dkek = sealed.clone();
+    this.dkekKcv = kcv.clone();
+  }
+
+  /** Shares imported without a PIN, each sealed to the import key, not yet folded in. */
+  public List<byte[]> pendingShares() {
+    return pendingShares;
+  }
+
+  public void setPendingShares(List<byte[]> sealedShares) {
+    this.pendingShares = sealedShares.stream().map(byte[]::clone).toList();
+  }
+
+  /** True when a DKEK is configured, every share has been imported and folded in. */
   public boolean dkekComplete() {
-    return dkekShares >= 0 && dkekImported >= dkekShares && dkek.length == 32;
+    return dkekShares >= 0 && dkekImported >= dkekShares && dkek.length > 0
+        && pendingShares.isEmpty();
   }
 
   // package-private access for the codec
   static CardState empty() {
-    return new CardState(new TreeMap<>(), new TreeMap<>());
+    CardState s = new CardState(new TreeMap<>(), new TreeMap<>());
+    s.dkek = new byte[0];
+    s.dkekKcv = new byte[0];
+    s.pendingShares = List.of();
+    return s;
   }
 
   void restore(
-      boolean initialized, int options, byte[] soPin, int soTriesLeft, byte[] userPin,
-      int userRetryMax, int userTriesLeft, boolean transportPin, int dkekShares, int dkekImported,
-      byte[] dkek) {
+      boolean initialized, int options, int soTriesLeft, int userRetryMax, int userTriesLeft,
+      boolean transportPin, int dkekShares, int dkekImported) {
     this.initialized = initialized;
     this.options = options;
-    this.soPin = soPin;
     this.soTriesLeft = soTriesLeft;
-    this.userPin = userPin;
     this.userRetryMax = userRetryMax;
     this.userTriesLeft = userTriesLeft;
     this.transportPin = transportPin;
     this.dkekShares = dkekShares;
     this.dkekImported = dkekImported;
-    this.dkek = dkek;
   }
 
   @Override
@@ -258,17 +297,34 @@ public final class CardState {
         return false;
       }
     }
+    if (s.pendingShares.size() != pendingShares.size()) {
+      return false;
+    }
+    for (int i = 0; i < pendingShares.size(); i++) {
+      if (!Arrays.equals(pendingShares.get(i), s.pendingShares.get(i))) {
+        return false;
+      }
+    }
     return initialized == s.initialized
         && options == s.options
-        && Arrays.equals(soPin, s.soPin)
         && soTriesLeft == s.soTriesLeft
-        && Arrays.equals(userPin, s.userPin)
         && userRetryMax == s.userRetryMax
         && userTriesLeft == s.userTriesLeft
         && transportPin == s.transportPin
         && dkekShares == s.dkekShares
         && dkekImported == s.dkekImported
-        && Arrays.equals(dkek, s.dkek);
+        && Arrays.equals(dkek, s.dkek)
+        && Arrays.equals(dkekKcv, s.dkekKcv)
+        && java.util.Objects.equals(vault, s.vault)
+        && legacyEquals(legacy, s.legacy);
+  }
+
+  private static boolean legacyEquals(Legacy a, Legacy b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return Arrays.equals(a.soPin(), b.soPin()) && Arrays.equals(a.userPin(), b.userPin())
+        && Arrays.equals(a.dkek(), b.dkek());
   }
 
   @Override

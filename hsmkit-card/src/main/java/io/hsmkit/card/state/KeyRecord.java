@@ -9,13 +9,16 @@ import java.util.Arrays;
  * @param type RSA or EC
  * @param sizeBits RSA modulus length or EC field length in bits
  * @param curve the EC curve name (as in {@code Curves}), or empty for RSA
- * @param privateKey PKCS#8 encoding of the private key
+ * @param privateKey the stored private part: PKCS#8 when {@code sealed} is false (the device key,
+ *     and a key in transit between decoding and sealing), else the PKCS#8 sealed under the master
+ *     key (SECURITY.md "Keys at rest")
  * @param publicKey X.509 SubjectPublicKeyInfo encoding of the public key
  * @param algorithms allowed SC-HSM algorithm ids (empty = any that fits the key), from UNWRAP
+ * @param sealed whether {@code privateKey} is sealed
  */
 public record KeyRecord(
     int id, KeyType type, int sizeBits, String curve, byte[] privateKey, byte[] publicKey,
-    byte[] algorithms) {
+    byte[] algorithms, boolean sealed) {
 
   public enum KeyType {
     RSA,
@@ -29,6 +32,23 @@ public record KeyRecord(
     privateKey = privateKey.clone();
     publicKey = publicKey.clone();
     algorithms = algorithms.clone();
+  }
+
+  /** A record with a plaintext PKCS#8 private key. */
+  public KeyRecord(
+      int id, KeyType type, int sizeBits, String curve, byte[] privateKey, byte[] publicKey,
+      byte[] algorithms) {
+    this(id, type, sizeBits, curve, privateKey, publicKey, algorithms, false);
+  }
+
+  /** The same key with its private part replaced by {@code sealedPrivate}. */
+  public KeyRecord withSealedPrivate(byte[] sealedPrivate) {
+    return new KeyRecord(id, type, sizeBits, curve, sealedPrivate, publicKey, algorithms, true);
+  }
+
+  /** The same key with its private part in plaintext (migration and unsealing only). */
+  public KeyRecord withPlainPrivate(byte[] pkcs8) {
+    return new KeyRecord(id, type, sizeBits, curve, pkcs8, publicKey, algorithms, false);
   }
 
   @Override
@@ -65,6 +85,7 @@ public record KeyRecord(
         && k.id == id
         && k.type == type
         && k.sizeBits == sizeBits
+        && k.sealed == sealed
         && k.curve.equals(curve)
         && Arrays.equals(k.privateKey, privateKey)
         && Arrays.equals(k.publicKey, publicKey)

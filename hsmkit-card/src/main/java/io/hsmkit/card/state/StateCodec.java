@@ -1,5 +1,6 @@
 package io.hsmkit.card.state;
 
+import io.hsmkit.card.seal.KdfParams;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -9,7 +10,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The on-disk format of a card state: an explicit, versioned record with a SHA-256 checksum.
@@ -20,12 +23,19 @@ import java.util.Arrays;
  *
  * Why hand-written and not Java serialization or a reflective mapper: the format must not change
  * when a class changes, must be readable by a later version, and must refuse a damaged file
- * (style.md §4.5). The checksum detects damage, not tampering; sealing keys at rest is a later
- * format version (the version field is there for it).
+ * (style.md §4.5). The checksum detects damage, not tampering.
+ *
+ * <p>Version 2 holds no PIN and no private key or DKEK in plaintext: private keys, the DKEK and
+ * the import private key are AES-GCM blobs under the master key, DKEK shares are sealed to the
+ * import public key, and the master key appears only wrapped under the PIN-derived keys ({@link
+ * Vault}). The encoder refuses a state that would put a secret in plaintext (a v1 state not yet
+ * migrated, a key other than the device key that is not sealed). Version 1 (plaintext PINs, keys
+ * and DKEK) is still read, into {@link CardState#legacy()}, for migration.
  */
 public final class StateCodec {
   static final byte[] MAGIC = "HSMKITCS".getBytes(StandardCharsets.US_ASCII);
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  static final int VERSION_1 = 1;
   private static final int MAX_BLOB = 1 << 20;
 
   private StateCodec() {}
@@ -34,26 +44,50 @@ public final class StateCodec {
   public record Decoded(CardState state, long generation) {}
 
   public static byte[] encode(CardState s, long generation) {
+    if (s.legacy() != null) {
+      throw new IllegalStateException("refusing to write a v1 state before it is migrated");
+    }
     try {
       ByteArrayOutputStream payload = new ByteArrayOutputStream(4096);
       DataOutputStream out = new DataOutputStream(payload);
       out.writeBoolean(s.initialized());
       out.writeShort(s.options());
-      writeBlob(out, s.soPin());
       out.writeByte(s.soTriesLeft());
-      writeBlob(out, s.userPin());
       out.writeByte(s.userRetryMax());
       out.writeByte(s.userTriesLeft());
       out.writeBoolean(s.transportPin());
       out.writeShort(s.dkekShares());
       out.writeShort(s.dkekImported());
-      writeBlob(out, s.dkek());
+      writeBlob(out, s.dkekSealed());
+      writeBlob(out, s.dkekKcv());
+      out.writeShort(s.pendingShares().size());
+      for (byte[] share : s.pendingShares()) {
+        writeBlob(out, share);
+      }
+      Vault v = s.vault();
+      out.writeBoolean(v != null);
+      if (v != null) {
+        out.writeInt(v.kdf().memoryKiB());
+        out.writeInt(v.kdf().iterations());
+        out.writeInt(v.kdf().parallelism());
+        writeBlob(out, v.salt());
+        writeBlob(out, v.userWrap());
+        writeBlob(out, v.soWrap());
+        out.writeByte(v.userPinLength());
+        writeBlob(out, v.importPublic());
+        writeBlob(out, v.importPrivate());
+        writeBlob(out, v.secretCheck());
+      }
       out.writeShort(s.keys().size());
       for (KeyRecord k : s.keys().values()) {
+        if (k.id() != 0 && !k.sealed()) {
+          throw new IllegalStateException("refusing to store key " + k.id() + " unsealed");
+        }
         out.writeByte(k.id());
         out.writeByte(k.type().ordinal());
         out.writeShort(k.sizeBits());
         out.writeUTF(k.curve());
+        out.writeBoolean(k.sealed());
         writeBlob(out, k.privateKey());
         writeBlob(out, k.publicKey());
         writeBlob(out, k.algorithms());
@@ -102,9 +136,10 @@ public final class StateCodec {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(head));
       in.skipNBytes(MAGIC.length);
       int version = in.readUnsignedShort();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_1) {
         throw new StateException(
-            name + " has format version " + version + "; this hsmkit reads version " + VERSION);
+            name + " has format version " + version + "; this hsmkit reads versions 1 and "
+                + VERSION);
       }
       long generation = in.readLong();
       int len = in.readInt();
@@ -112,20 +147,11 @@ public final class StateCodec {
         throw new StateException(name + " is damaged (length mismatch)");
       }
       CardState s = CardState.empty();
-      boolean initialized = in.readBoolean();
-      int options = in.readUnsignedShort();
-      byte[] soPin = readBlob(in);
-      int soTries = in.readUnsignedByte();
-      byte[] userPin = readBlob(in);
-      int userMax = in.readUnsignedByte();
-      int userTries = in.readUnsignedByte();
-      boolean transport = in.readBoolean();
-      int dkekShares = in.readShort();
-      int dkekImported = in.readShort();
-      byte[] dkek = readBlob(in);
-      s.restore(
-          initialized, options, soPin, soTries, userPin, userMax, userTries, transport,
-          dkekShares, dkekImported, dkek);
+      if (version == VERSION_1) {
+        readV1Head(in, s);
+      } else {
+        readV2Head(in, s);
+      }
       int nkeys = in.readUnsignedShort();
       KeyRecord.KeyType[] types = KeyRecord.KeyType.values();
       for (int i = 0; i < nkeys; i++) {
@@ -136,8 +162,9 @@ public final class StateCodec {
         }
         int size = in.readUnsignedShort();
         String curve = in.readUTF();
-        s.putKey(
-            new KeyRecord(id, types[type], size, curve, readBlob(in), readBlob(in), readBlob(in)));
+        boolean sealed = version != VERSION_1 && in.readBoolean();
+        s.putKey(new KeyRecord(
+            id, types[type], size, curve, readBlob(in), readBlob(in), readBlob(in), sealed));
       }
       int nfiles = in.readUnsignedShort();
       for (int i = 0; i < nfiles; i++) {
@@ -152,6 +179,51 @@ public final class StateCodec {
       throw new StateException(name + " is damaged (truncated)", e);
     } catch (IOException | IllegalArgumentException e) {
       throw new StateException(name + " is damaged (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** v1: plaintext PINs and DKEK, kept in {@link CardState.Legacy} until migration. */
+  private static void readV1Head(DataInputStream in, CardState s) throws IOException {
+    boolean initialized = in.readBoolean();
+    int options = in.readUnsignedShort();
+    byte[] soPin = readBlob(in);
+    int soTries = in.readUnsignedByte();
+    byte[] userPin = readBlob(in);
+    int userMax = in.readUnsignedByte();
+    int userTries = in.readUnsignedByte();
+    boolean transport = in.readBoolean();
+    int dkekShares = in.readShort();
+    int dkekImported = in.readShort();
+    byte[] dkek = readBlob(in);
+    s.restore(initialized, options, soTries, userMax, userTries, transport, dkekShares,
+        dkekImported);
+    s.setLegacy(new CardState.Legacy(soPin, userPin, dkek));
+  }
+
+  private static void readV2Head(DataInputStream in, CardState s) throws IOException {
+    boolean initialized = in.readBoolean();
+    int options = in.readUnsignedShort();
+    int soTries = in.readUnsignedByte();
+    int userMax = in.readUnsignedByte();
+    int userTries = in.readUnsignedByte();
+    boolean transport = in.readBoolean();
+    int dkekShares = in.readShort();
+    int dkekImported = in.readShort();
+    s.restore(initialized, options, soTries, userMax, userTries, transport, dkekShares,
+        dkekImported);
+    byte[] dkek = readBlob(in);
+    byte[] kcv = readBlob(in);
+    s.setDkek(dkekShares, dkekImported, dkek, kcv);
+    int pending = in.readUnsignedShort();
+    List<byte[]> shares = new ArrayList<>();
+    for (int i = 0; i < pending; i++) {
+      shares.add(readBlob(in));
+    }
+    s.setPendingShares(shares);
+    if (in.readBoolean()) {
+      KdfParams kdf = new KdfParams(in.readInt(), in.readInt(), in.readInt());
+      s.setVault(new Vault(kdf, readBlob(in), readBlob(in), readBlob(in), in.readUnsignedByte(),
+          readBlob(in), readBlob(in), readBlob(in)));
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hsmkit.apdu.TlvWriter;
 import io.hsmkit.card.CardEnvironment;
+import io.hsmkit.card.TestCard;
 import io.hsmkit.card.CardOs;
 import io.hsmkit.card.crypto.CardCrypto;
 import io.hsmkit.card.crypto.CryptoProviders;
@@ -41,10 +42,10 @@ final class KeyTestCard {
   }
 
   private KeyTestCard(boolean initialize, boolean login) {
-    this(CardOs.inMemory(CardEnvironment.system()), initialize, login);
+    this(CardOs.inMemory(TestCard.env()), initialize, login);
   }
 
-  private KeyTestCard(CardOs card, boolean initialize, boolean login) {
+  KeyTestCard(CardOs card, boolean initialize, boolean login) {
     this.card = card;
     if (initialize) {
       send(hex("8050000019" + "80020001" + "8106" + HexFormat.of().formatHex(PIN)
@@ -63,14 +64,14 @@ final class KeyTestCard {
   /** Initialized and logged in, on a card with the given crypto providers. */
   static KeyTestCard loggedIn(CryptoProviders providers) {
     return new KeyTestCard(
-        CardOs.inMemory(CardEnvironment.system().withCrypto(providers)), true, true);
+        CardOs.inMemory(TestCard.env().withCrypto(providers)), true, true);
   }
 
   /** A second card with a copy of this card's state (same keys, same PIN), logged in. */
   KeyTestCard twin(CryptoProviders providers) {
     CardOs other =
         new CardOs(
-            new MemoryStateStore(card.state()), CardEnvironment.system().withCrypto(providers));
+            new MemoryStateStore(card.state()), TestCard.env().withCrypto(providers));
     return new KeyTestCard(other, false, true);
   }
 

@@ -85,7 +85,7 @@ class DkekAndWrapTest {
     assertThat(Arrays.copyOfRange(done.data(), 2, 10)).isEqualTo(Dkek.kcv(ff));
     assertThat(done.data()[1]).isZero();
     assertThat(importShare(t, a).sw()).isEqualTo(StatusWord.COMMAND_NOT_ALLOWED_NO_EF);
-    assertThat(t.card.state().dkek()).isEqualTo(ff);
+    assertThat(t.card.state().dkekKcv()).isEqualTo(Dkek.kcv(ff));
   }
 
   @Test
@@ -103,7 +103,7 @@ class DkekAndWrapTest {
     ResponseApdu r = t.send("8052000000");
     assertThat(r.data()[0]).isZero();
     assertThat(r.data()[1]).isZero();
-    assertThat(Arrays.copyOfRange(r.data(), 2, 10)).isEqualTo(Dkek.kcv(t.card.state().dkek()));
+    assertThat(Arrays.copyOfRange(r.data(), 2, 10)).isEqualTo(t.card.state().dkekKcv());
   }
 
   @Test

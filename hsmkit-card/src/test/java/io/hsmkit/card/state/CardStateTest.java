@@ -12,7 +12,7 @@ class CardStateTest {
             new byte[] {2}, new byte[0]);
     CardState s = CardState.factoryNew(device, new byte[] {0x7F, 0x21});
     s.putFile(0x2F00, new byte[] {1, 2, 3});
-    s.setUserPin(new byte[] {'1', '2', '3', '4', '5', '6'});
+    s.setUserTriesLeft(3);
     return s;
   }
 
@@ -24,13 +24,13 @@ class CardStateTest {
     copy.putFile(0x2F00, new byte[] {9});
     copy.putFile(0x2F01, new byte[] {8});
     copy.deleteFile(0x2F02);
-    copy.setUserPin(new byte[] {'6', '5', '4', '3', '2', '1'});
+    copy.setUserTriesLeft(1);
     copy.deleteKey(0);
 
     assertThat(original.file(0x2F00)).containsExactly(1, 2, 3);
     assertThat(original.hasFile(0x2F01)).isFalse();
     assertThat(original.file(0x2F02)).containsExactly(0x7F, 0x21);
-    assertThat(original.userPin()).containsExactly('1', '2', '3', '4', '5', '6');
+    assertThat(original.userTriesLeft()).isEqualTo(3);
     assertThat(original.key(0)).isNotNull();
     assertThat(copy).isNotEqualTo(original);
   }

@@ -102,7 +102,7 @@ class CrashSafetyTest {
       FaultInjectingBackend b = run(sc, k, mode, dir);
       assertThat(b.fired()).isTrue();
       CardState after;
-      try (CardOs reopened = CardOs.open(dir, CardEnvironment.system())) {
+      try (CardOs reopened = CardOs.open(dir, TestCard.env())) {
         after = reopened.state();
       }
       CardState committed = StateCodec.decode(b.committed, "committed").state();
@@ -119,7 +119,7 @@ class CrashSafetyTest {
   private FaultInjectingBackend run(Scenario sc, int faultAt, FaultInjectingBackend.Mode mode,
       Path dir) throws Exception {
     FaultInjectingBackend b = new FaultInjectingBackend(faultAt, mode);
-    try (CardOs card = CardOs.open(dir, CardEnvironment.system(), b)) {
+    try (CardOs card = CardOs.open(dir, TestCard.env(), b)) {
       TestCard t = new TestCard(card);
       sc.setup().accept(t);
       b.arm(Files.readAllBytes(dir.resolve("card.state")));

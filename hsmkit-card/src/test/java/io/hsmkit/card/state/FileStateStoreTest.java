@@ -19,7 +19,7 @@ class FileStateStoreTest {
   @Test
   void open_missingDirectory_createsFactoryNewCardWithPrivatePermissions() throws Exception {
     Path dir = tmp.resolve("token");
-    try (CardOs card = CardOs.open(dir, CardEnvironment.system())) {
+    try (CardOs card = CardOs.open(dir, TestCard.env())) {
       assertThat(card.state().initialized()).isFalse();
       assertThat(card.state().soTriesLeft()).isEqualTo(15);
     }
@@ -35,13 +35,13 @@ class FileStateStoreTest {
   void reopen_keepsEverythingCommitted() throws Exception {
     Path dir = tmp.resolve("token");
     String chr;
-    try (CardOs card = CardOs.open(dir, CardEnvironment.system())) {
+    try (CardOs card = CardOs.open(dir, TestCard.env())) {
       TestCard t = new TestCard(card).initialized().loggedIn();
       t.updateBinary(0xCF01, 0, "0102");
       t.verify("000000");
       chr = card.deviceChr();
     }
-    try (CardOs card = CardOs.open(dir, CardEnvironment.system())) {
+    try (CardOs card = CardOs.open(dir, TestCard.env())) {
       assertThat(card.deviceChr()).isEqualTo(chr);
       assertThat(card.state().initialized()).isTrue();
       assertThat(card.state().file(0xCF01)).containsExactly(1, 2);
@@ -54,19 +54,19 @@ class FileStateStoreTest {
   @Test
   void open_twice_secondIsRefusedWithClearError() throws Exception {
     Path dir = tmp.resolve("token");
-    try (CardOs card = CardOs.open(dir, CardEnvironment.system())) {
-      assertThatThrownBy(() -> CardOs.open(dir, CardEnvironment.system()))
+    try (CardOs card = CardOs.open(dir, TestCard.env())) {
+      assertThatThrownBy(() -> CardOs.open(dir, TestCard.env()))
           .isInstanceOf(StateException.class)
           .hasMessageContaining("in use");
     }
     // after close it opens again
-    CardOs.open(dir, CardEnvironment.system()).close();
+    CardOs.open(dir, TestCard.env()).close();
   }
 
   @Test
   void open_damagedState_isRefusedNamingTheFile() throws Exception {
     Path dir = tmp.resolve("token");
-    CardOs.open(dir, CardEnvironment.system()).close();
+    CardOs.open(dir, TestCard.env()).close();
     Path file = dir.resolve(FileStateStore.STATE_FILE);
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.seek(f.length() / 2);
@@ -75,7 +75,7 @@ class FileStateStoreTest {
       f.write(b ^ 0x01);
     }
     byte[] damaged = Files.readAllBytes(file);
-    assertThatThrownBy(() -> CardOs.open(dir, CardEnvironment.system()))
+    assertThatThrownBy(() -> CardOs.open(dir, TestCard.env()))
         .isInstanceOf(StateException.class)
         .hasMessageContaining(file.toString())
         .hasMessageContaining("damaged");
@@ -86,11 +86,11 @@ class FileStateStoreTest {
   @Test
   void open_truncatedState_isRefused() throws Exception {
     Path dir = tmp.resolve("token");
-    CardOs.open(dir, CardEnvironment.system()).close();
+    CardOs.open(dir, TestCard.env()).close();
     Path file = dir.resolve(FileStateStore.STATE_FILE);
     byte[] all = Files.readAllBytes(file);
     Files.write(file, java.util.Arrays.copyOf(all, all.length - 40));
-    assertThatThrownBy(() -> CardOs.open(dir, CardEnvironment.system()))
+    assertThatThrownBy(() -> CardOs.open(dir, TestCard.env()))
         .isInstanceOf(StateException.class)
         .hasMessageContaining(file.toString());
   }
@@ -98,9 +98,9 @@ class FileStateStoreTest {
   @Test
   void open_leftoverTempFile_isIgnoredAndRemoved() throws Exception {
     Path dir = tmp.resolve("token");
-    CardOs.open(dir, CardEnvironment.system()).close();
+    CardOs.open(dir, TestCard.env()).close();
     Files.write(dir.resolve("card.state.tmp"), new byte[] {1, 2, 3});
-    try (CardOs card = CardOs.open(dir, CardEnvironment.system())) {
+    try (CardOs card = CardOs.open(dir, TestCard.env())) {
       assertThat(card.state().initialized()).isFalse();
     }
     assertThat(dir.resolve("card.state.tmp")).doesNotExist();
@@ -108,20 +108,20 @@ class FileStateStoreTest {
 
   @Test
   void codec_roundTripsAndRejectsOtherVersions() throws Exception {
-    CardOs card = CardOs.inMemory(CardEnvironment.system());
+    CardOs card = CardOs.inMemory(TestCard.env());
     new TestCard(card).initialized().loggedIn().updateBinary(0xC901, 0, "AABBCC");
     byte[] enc = StateCodec.encode(card.state(), 7);
     StateCodec.Decoded d = StateCodec.decode(enc, "x");
     assertThat(d.generation()).isEqualTo(7);
     assertThat(d.state()).isEqualTo(card.state());
-    enc[9] = 2; // version 2
+    enc[9] = 3; // version 3
     assertThatThrownBy(() -> StateCodec.decode(enc, "x")).isInstanceOf(StateException.class);
   }
 
   @Test
   void generation_increasesWithEveryCommit() throws Exception {
     Path dir = tmp.resolve("token");
-    CardOs.open(dir, CardEnvironment.system()).close();
+    CardOs.open(dir, TestCard.env()).close();
     try (FileStateStore s = FileStateStore.open(dir, () -> null)) {
       long g = s.generation();
       s.commit(s.current().copy());
@@ -159,7 +159,7 @@ class FileStateStoreTest {
             FILES.syncDirectory(d);
           }
         };
-    try (CardOs card = CardOs.open(dir, CardEnvironment.system(), flaky)) {
+    try (CardOs card = CardOs.open(dir, TestCard.env(), flaky)) {
       TestCard t = new TestCard(card).initialized();
       failNextSync[0] = true;
       // the decrement reached the disk, then the commit reported failure: no comparison happens
