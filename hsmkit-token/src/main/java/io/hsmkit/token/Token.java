@@ -1,7 +1,6 @@
 package io.hsmkit.token;
 
 import io.hsmkit.apdu.ApduTransport;
-import io.hsmkit.card.CardEnvironment;
 import io.hsmkit.card.CardOs;
 import io.hsmkit.card.state.StateException;
 import io.hsmkit.client.PcscTransport;
@@ -31,7 +30,7 @@ public final class Token implements AutoCloseable {
   public static Token open(TokenSpec spec) throws IOException, StateException {
     if (spec.kind() == TokenSpec.Kind.EMULATED) {
       Path dir = Path.of(spec.value());
-      CardOs card = CardOs.open(dir, CardEnvironment.system());
+      CardOs card = CardOs.open(dir, CardSecret.environment(null));
       card.powerOn();
       ApduTransport t = card::process;
       return new Token(spec, t, card, "emulated token " + dir.toAbsolutePath().normalize());

@@ -2,9 +2,9 @@ package io.hsmkit.cli.emulator;
 
 import io.hsmkit.bridge.VirtualCard;
 import io.hsmkit.bridge.VpcdClient;
-import io.hsmkit.card.CardEnvironment;
 import io.hsmkit.card.CardOs;
 import io.hsmkit.card.state.StateException;
+import io.hsmkit.token.CardSecret;
 import io.hsmkit.cli.support.CliException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -56,6 +56,15 @@ public final class ServeCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(
+      names = "--secret-file",
+      paramLabel = "FILE",
+      description =
+          "Extra secret mixed into the card's PIN key derivation (at least 16 bytes; default: the"
+              + " environment variable HSMKIT_CARD_SECRET, else none). A card initialized with"
+              + " one opens only with the same one. See SECURITY.md.")
+  Path secretFile;
+
   @Override
   public Integer call() throws StateException, InterruptedException {
     if (port < 1 || port > 65535) {
@@ -67,7 +76,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     CardOs card;
     try {
-      card = CardOs.open(dir, CardEnvironment.system());
+      card = CardOs.open(dir, CardSecret.environment(secretFile));
     } catch (IllegalStateException e) {
       throw CliException.usage("card state " + dir + " is damaged: " + e.getMessage());
     }
