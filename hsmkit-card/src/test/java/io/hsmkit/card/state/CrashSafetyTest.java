@@ -35,6 +35,7 @@ class CrashSafetyTest {
 
   static final Consumer<TestCard> INITIALIZED = t -> t.initialized();
   static final Consumer<TestCard> LOGGED_IN = t -> t.initialized().loggedIn();
+  static final String SHARE = "11".repeat(32);
 
   static Stream<Arguments> scenarios() {
     List<Scenario> s = new ArrayList<>();
@@ -60,6 +61,19 @@ class CrashSafetyTest {
       String d = TestCard.SO_PIN_HEX + TestCard.ascii("11223344");
       t.sw("002C0081" + TestCard.lc(d) + d);
     }));
+    // keys at rest: the re-wrapping and sealing write paths
+    s.add(new Scenario("CHANGE REFERENCE DATA (SO re-wrap)", INITIALIZED,
+        t -> t.sw("0024008810" + TestCard.SO_PIN_HEX + "0102030405060708")));
+    s.add(new Scenario("RESET RETRY COUNTER (unblock only)", INITIALIZED,
+        t -> t.sw("002C018108" + TestCard.SO_PIN_HEX)));
+    s.add(new Scenario("IMPORT DKEK SHARE (sealed to the import key)", INITIALIZED,
+        t -> t.sw("8052000020" + SHARE)));
+    s.add(new Scenario("IMPORT DKEK SHARE (logged in)", LOGGED_IN,
+        t -> t.sw("8052000020" + SHARE)));
+    s.add(new Scenario("VERIFY (folds pending shares)", t -> {
+      INITIALIZED.accept(t);
+      t.sw("8052000020" + SHARE);
+    }, t -> t.verify(TestCard.USER_PIN)));
     return s.stream().flatMap(sc -> Stream.of(FaultInjectingBackend.Mode.values())
         .map(m -> Arguments.of(sc, m)));
   }
