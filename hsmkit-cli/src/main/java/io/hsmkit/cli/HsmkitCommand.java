@@ -119,6 +119,7 @@ public final class HsmkitCommand implements CliContext, Callable<Integer> {
     return verbose || "1".equals(env.get("HSMKIT_DEBUG"));
   }
 
+  @Override
   public Map<String, String> env() {
     return env;
   }

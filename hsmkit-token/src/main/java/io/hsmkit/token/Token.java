@@ -7,6 +7,7 @@ import io.hsmkit.client.PcscTransport;
 import io.hsmkit.client.SmartCardHsmSession;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * An open token: a session over the embedded card or a PC/SC reader. Closing it releases the card
@@ -28,9 +29,18 @@ public final class Token implements AutoCloseable {
   }
 
   public static Token open(TokenSpec spec) throws IOException, StateException {
+    return open(spec, System.getenv());
+  }
+
+  /**
+   * Opens the token; an emulated card takes its extra secret and KDF cost from {@code env}
+   * ({@link CardEnvironments}).
+   */
+  public static Token open(TokenSpec spec, Map<String, String> env)
+      throws IOException, StateException {
     if (spec.kind() == TokenSpec.Kind.EMULATED) {
       Path dir = Path.of(spec.value());
-      CardOs card = CardOs.open(dir, CardSecret.environment(null));
+      CardOs card = CardOs.open(dir, CardEnvironments.environment(null, env));
       card.powerOn();
       ApduTransport t = card::process;
       return new Token(spec, t, card, "emulated token " + dir.toAbsolutePath().normalize());

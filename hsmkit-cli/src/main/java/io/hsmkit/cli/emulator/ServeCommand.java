@@ -4,8 +4,9 @@ import io.hsmkit.bridge.VirtualCard;
 import io.hsmkit.bridge.VpcdClient;
 import io.hsmkit.card.CardOs;
 import io.hsmkit.card.state.StateException;
-import io.hsmkit.token.CardSecret;
+import io.hsmkit.cli.support.CliContext;
 import io.hsmkit.cli.support.CliException;
+import io.hsmkit.token.CardEnvironments;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -76,7 +77,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     CardOs card;
     try {
-      card = CardOs.open(dir, CardSecret.environment(secretFile));
+      card = CardOs.open(dir, CardEnvironments.environment(secretFile, ((CliContext) spec.root().userObject()).env()));
     } catch (IllegalStateException e) {
       throw CliException.usage("card state " + dir + " is damaged: " + e.getMessage());
     }

@@ -14,4 +14,7 @@ public interface CliContext {
   PrintWriter err();
 
   boolean verbose();
+
+  /** The process environment as the CLI sees it (tests pass their own). */
+  java.util.Map<String, String> env();
 }

@@ -33,7 +33,7 @@ public abstract class TokenCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, HsmException, StateException {
     validate();
-    try (Token token = Token.open(ctx().tokenSpec())) {
+    try (Token token = Token.open(ctx().tokenSpec(), ctx().env())) {
       return run(token);
     }
   }
