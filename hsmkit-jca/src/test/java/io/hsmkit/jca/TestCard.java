@@ -23,7 +23,9 @@ final class TestCard {
   static final String PIN_TEXT = "648219";
   static final byte[] SO_PIN = HexFormat.of().parseHex("3537363231383830");
 
-  final CardOs card = CardOs.inMemory(CardEnvironment.system());
+  // cheapest Argon2 cost: unit tests make many cards (SECURITY.md, "PIN policy")
+  final CardOs card =
+      CardOs.inMemory(CardEnvironment.system().withKdf(io.hsmkit.card.seal.KdfParams.CHEAP));
   private final SmartCardHsmSession setup = new SmartCardHsmSession(card::process);
 
   TestCard() {
