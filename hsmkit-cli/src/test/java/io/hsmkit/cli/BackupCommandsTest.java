@@ -109,6 +109,40 @@ class BackupCommandsTest {
     assertThat(cli.run("--token", c, "restore", dir.toString()).err()).contains("SHA-256");
   }
 
+  /**
+   * Two shares imported by two processes with no login between: the second cannot know the KCV
+   * (the first share is sealed; SECURITY.md) and says so instead of printing zeros; the next
+   * login folds the shares and status shows the KCV of their XOR.
+   */
+  @Test
+  void twoSharesInTwoProcesses_kcvPendingUntilLogin() throws Exception {
+    byte[] password = "passwordpassword".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] a = new byte[32];
+    byte[] b = new byte[32];
+    new java.security.SecureRandom().nextBytes(a);
+    new java.security.SecureRandom().nextBytes(b);
+    Path fa = home.resolve("a.pbe");
+    Path fb = home.resolve("b.pbe");
+    Files.write(fa, io.hsmkit.client.dkek.DkekShareFile.encrypt(a, password, new byte[8], null));
+    Files.write(fb, io.hsmkit.client.dkek.DkekShareFile.encrypt(b, password, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, null));
+    byte[] dkek = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      dkek[i] = (byte) (a[i] ^ b[i]);
+    }
+    String kcv = java.util.HexFormat.of().withUpperCase().formatHex(io.hsmkit.client.dkek.DkekShareFile.kcv(dkek));
+
+    cli.env.put("HSMKIT_DKEK_PASSWORD", "passwordpassword");
+    cli.env.put("HSMKIT_PIN", "358138");
+    cli.ok("init", "--so-pin", "3537363231383830", "--dkek-shares", "2");
+    assertThat(cli.ok("dkek", "import", fa.toString()).out()).contains("1 share(s) still missing");
+    String second = cli.ok("dkek", "import", fb.toString()).out();
+    assertThat(second).contains("DKEK key check value : pending").doesNotContain("0000000000000000");
+    assertThat(cli.ok("status", "--json").out()).containsPattern("\"dkekKcv\"\\s*:\\s*null");
+    // a login (here for a key generation) lets the card fold the sealed shares
+    cli.ok("keys", "generate", "--type", "ec:secp256r1", "--id", "01");
+    assertThat(cli.ok("status").out()).contains("DKEK key check value : " + kcv);
+  }
+
   @Test
   void dkekCreateImport_passwordAndMofN_andKcvBeforeImport() throws Exception {
     cli.env.put("HSMKIT_DKEK_PASSWORD", "passwordpassword");

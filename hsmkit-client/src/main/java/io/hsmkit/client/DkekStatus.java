@@ -24,6 +24,25 @@ public record DkekStatus(int totalShares, int outstanding, byte[] kcv) {
     return HexFormat.of().withUpperCase().formatHex(kcv);
   }
 
+  /**
+   * False when the card answered a zero KCV: hsmkit's card seals shares imported without a PIN
+   * and, after a restart in the middle of a ceremony, can compute the KCV only once the next PIN
+   * verification has folded them (SECURITY.md, "Keys at rest").
+   */
+  public boolean kcvKnown() {
+    for (byte b : kcv) {
+      if (b != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The KCV line's value: the hex digits, or why there are none yet. */
+  public String kcvText() {
+    return kcvKnown() ? kcvHex() : "pending (shown after the next user PIN login)";
+  }
+
   public boolean complete() {
     return outstanding == 0;
   }

@@ -53,7 +53,7 @@ public final class StatusCommand extends TokenCommand {
       m.put("userPinBlocked", user.state() == PinStatus.State.BLOCKED);
       m.put("dkekShares", dkek.map(DkekStatus::totalShares).orElse(null));
       m.put("dkekOutstanding", dkek.map(DkekStatus::outstanding).orElse(null));
-      m.put("dkekKcv", dkek.filter(DkekStatus::complete).map(DkekStatus::kcvHex).orElse(null));
+      m.put("dkekKcv", dkek.filter(DkekStatus::complete).filter(DkekStatus::kcvKnown).map(DkekStatus::kcvHex).orElse(null));
     }
     m.put("keys", keys);
     PrintWriter out = ctx().out();
@@ -90,7 +90,7 @@ public final class StatusCommand extends TokenCommand {
       DkekStatus d = dkek.get();
       out.printf("DKEK shares          : %d%n", d.totalShares());
       if (d.complete()) {
-        out.printf("DKEK key check value : %s%n", d.kcvHex());
+        out.printf("DKEK key check value : %s%n", d.kcvText());
       } else {
         out.printf("DKEK import pending, %d share(s) still missing%n", d.outstanding());
       }

@@ -235,7 +235,7 @@ public final class DkekCommand {
       out.println("DKEK share imported");
       out.printf("DKEK shares          : %d%n", after.totalShares());
       if (after.complete()) {
-        out.printf("DKEK key check value : %s%n", after.kcvHex());
+        out.printf("DKEK key check value : %s%n", after.kcvText());
       } else {
         out.printf("DKEK import pending, %d share(s) still missing%n", after.outstanding());
       }
