@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: the emulated card through the whole PC/SC stack against SoftHSMv2, in one
+# interleaved run, and the floor of that stack; regenerates the end-to-end part of BENCHMARKS.md.
+#
+#   scripts/bench-e2e.sh            about 20 minutes: 11 rounds of 2 s per operation and side
+#   scripts/bench-e2e.sh --quick    about 5 minutes: 5 rounds of 0.5 s (a preliminary table)
+#   options: --rounds N --seconds S (per operation, side and round), --no-write (print only),
+#            --keep (keep the temporary directory), --only ops,scale,status,dkek (some parts only)
+#
+# What runs (all on 127.0.0.1, inside scripts/isolated.sh: a private /run/pcscd and network
+# namespace; every process stopped by its PID):
+#   - p11bench (hsmkit-bench/src/main/c, compiled here with gcc into target/bench-e2e) loads
+#     opensc-pkcs11.so (-> pcscd -> vpcd -> ./hsmkit serve) and SoftHSMv2 (a private
+#     SOFTHSM2_CONF and token directory in the temporary directory) and runs the same operations,
+#     keys and message on both, alternating which goes first each round; then GET CHALLENGE with
+#     SCardTransmit to the card and to vpcd-null, a virtual card that answers 9000 to everything
+#     (the floor: the raw PC/SC round trip).
+#   - two readers: p11bench processes on two served cards at once against one alone, alternating.
+#   - CLI wall time, JVM start included: `hsmkit status` on an embedded token against
+#     `sc-hsm-tool` on the served card; `.pbe` create/import: `hsmkit dkek` against sc-hsm-tool
+#     (password from the environment, through expect for sc-hsm-tool).
+# Medians over rounds; ratios are medians of the per-round ratios. Raw results stay in
+# target/bench-e2e/results.tsv; the Markdown goes between the bench-e2e markers of BENCHMARKS.md.
+set -euo pipefail
+
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+cd "$root"
+
+rounds=11 seconds=2 cli_runs=21 dkek_rounds=5 scale_rounds=5 scale_seconds=10 write=1 keep=0
+mode=default only=ops,scale,status,dkek
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) mode=quick rounds=5 seconds=0.5 cli_runs=7 dkek_rounds=2 scale_rounds=3 scale_seconds=3 ;;
+    --rounds) rounds=$2; shift ;;
+    --seconds) seconds=$2; shift ;;
+    --no-write) write=0 ;;
+    --keep) keep=1 ;;
+    --only) only=$2; shift ;;
+    *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [[ "${HSMKIT_ISOLATED:-}" != 1 ]]; then
+  exec "$root/scripts/isolated.sh" "$0" "$@" \
+    $([[ $mode == quick ]] && echo --quick) --rounds "$rounds" --seconds "$seconds" \
+    $([[ $write == 0 ]] && echo --no-write) $([[ $keep == 1 ]] && echo --keep) --only "$only"
+fi
+want() { [[ ",$only," == *",$1,"* ]]; }
+
+say() { echo "bench-e2e: $*" >&2; }
+opensc=/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so
+[[ -f $opensc ]] || opensc="$(find /usr/lib -name opensc-pkcs11.so -print -quit)"
+softhsm=/usr/lib/softhsm/libsofthsm2.so
+for f in "$opensc" "$softhsm" /usr/include/p11-kit-1/p11-kit/pkcs11.h /usr/include/PCSC/winscard.h; do
+  [[ -f $f ]] || { say "$f is missing; run scripts/install-test-deps.sh"; exit 1; }
+done
+for t in gcc sc-hsm-tool expect python3; do
+  command -v $t >/dev/null || { say "$t is missing; run scripts/install-test-deps.sh"; exit 1; }
+done
+
+# --- build ---------------------------------------------------------------------------------------
+out="$root/target/bench-e2e"
+mkdir -p "$out"
+say "building ./hsmkit and the C clients"
+"$root/hsmkit" --version >/dev/null
+src="$root/hsmkit-bench/src/main/c"
+gcc -O2 -Wall -Wno-deprecated-declarations -I/usr/include/p11-kit-1 -I/usr/include/PCSC \
+  -o "$out/p11bench" "$src/p11bench.c" -ldl -lcrypto -lpcsclite
+gcc -O2 -Wall -o "$out/vpcd-null" "$src/vpcd-null.c"
+
+# --- temporary world -----------------------------------------------------------------------------
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/hsmkit-bench-e2e.XXXXXX")"
+export HSMKIT_RUN_DIR="$tmp/run"
+harness="$root/scripts/pcsc-harness.sh"
+null_pid=""
+cleanup() {
+  set +e
+  if [[ -n "$null_pid" ]] && kill -0 "$null_pid" 2>/dev/null; then kill "$null_pid"; wait "$null_pid" 2>/dev/null; fi
+  "$harness" stop >/dev/null 2>&1
+  if [[ $keep == 1 ]]; then say "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+# Benchmark secrets: throwaway tokens in $tmp; handed over in the environment, never in argv.
+export P11BENCH_PIN=648219 P11BENCH_SO_PIN=3537363231383830
+export HSMKIT_PIN=$P11BENCH_PIN HSMKIT_SO_PIN=$P11BENCH_SO_PIN HSMKIT_DKEK_PASSWORD=bench-dkek-pw
+export SOFTHSM2_CONF="$tmp/softhsm2.conf"
+mkdir -p "$tmp/softhsm-tokens"
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n' \
+  "$tmp/softhsm-tokens" >"$SOFTHSM2_CONF"
+results="$out/results.tsv"
+: >"$results"
+record() { printf '%s\n' "$*" | tee -a "$results" >&2; } # TAB-separated lines
+
+say "SoftHSMv2 token and keys"
+"$out/p11bench" init "$softhsm" softhsm
+"$out/p11bench" keys "$softhsm" softhsm
+
+say "emulated cards"
+for c in 1 2 3; do
+  "$root/hsmkit" --token "emulated:$tmp/card$c" init --label "hsmkit$c" --dkek-shares 20 >/dev/null
+done
+
+"$harness" start
+"$harness" serve "$tmp/card1" 35963
+"$harness" exec "$out/vpcd-null" 35964 2>"$tmp/null.log" &
+null_pid=$!
+for _ in $(seq 100); do grep -q connected "$tmp/null.log" && break; sleep 0.1; done
+sleep 1 # pcscd polls vpcd's readers every ~400 ms
+"$out/p11bench" keys "$opensc" hsmkit1
+
+# --- operations ----------------------------------------------------------------------------------
+if want ops; then
+say "PKCS#11 operations: $rounds rounds x $seconds s per operation and side"
+"$out/p11bench" run "$rounds" "$seconds" all "$opensc" hsmkit1 "$softhsm" softhsm \
+  "Virtual PCD 00 01" "Virtual PCD 00 00" | tee -a "$results" >&2
+
+# Per-APDU decomposition: how many APDUs each operation sends (OpenSC's debug log, one op each).
+say "APDUs per operation"
+for op in ecdsa-p256 ecdsa-sha256-p256 sha256-rsa-pkcs-2048 sha256-rsa-pss-2048 \
+  decrypt-rsa-pkcs-2048 ecdh-derive-p256 login keygen-ec-p256 keygen-rsa-2048; do
+  n=$(OPENSC_DEBUG=3 "$out/p11bench" count "$opensc" hsmkit1 "$op" 2>&1 >/dev/null \
+    | sed -n "/P11BENCH-MARK/,/P11BENCH-END/p" | grep -c "Outgoing APDU" || true)
+  record "A	$op	$n"
+done
+fi
+
+kill "$null_pid"
+wait "$null_pid" 2>/dev/null || true
+null_pid=""
+
+# --- two readers ---------------------------------------------------------------------------------
+if want scale; then
+"$harness" serve "$tmp/card2" 35964
+sleep 1
+"$out/p11bench" keys "$opensc" hsmkit2
+say "two readers: $scale_rounds rounds x $scale_seconds s"
+throughput() { # label op start_ms
+  "$out/p11bench" throughput "$opensc" "$1" "$2" "$scale_seconds" "$3"
+}
+for ((r = 0; r < scale_rounds; r++)); do
+  for op in ecdsa-p256 sha256-rsa-pkcs-2048; do
+    for order in $([[ $((r % 2)) == 0 ]] && echo "one two" || echo "two one"); do
+      start=$(($(date +%s%3N) + 3000))
+      if [[ $order == one ]]; then
+        n=$(throughput hsmkit1 "$op" "$start" | awk -F'\t' '{printf "%.3f", $3 / ($4 / 1e9)}')
+        record "S	$op	one	$r	$n"
+      else
+        throughput hsmkit1 "$op" "$start" >"$tmp/t1" &
+        p1=$!
+        throughput hsmkit2 "$op" "$start" >"$tmp/t2" &
+        p2=$!
+        wait "$p1" "$p2"
+        n=$(cat "$tmp/t1" "$tmp/t2" | awk -F'\t' '{s += $3 / ($4 / 1e9)} END {printf "%.3f", s}')
+        record "S	$op	two	$r	$n"
+      fi
+    done
+  done
+done
+"$harness" serve-stop 35964
+fi
+
+# --- command-line tools --------------------------------------------------------------------------
+wall() { # name cmd... : one timed run, recorded in ms
+  local name=$1 t0 t1
+  shift
+  t0=$(date +%s%N)
+  "$@" >"$out/wall-$name.txt" 2>&1 || { cat "$out/wall-$name.txt" >&2; say "$name failed"; exit 1; }
+  t1=$(date +%s%N)
+  record "C	$name	$r	$(((t1 - t0) / 1000))"
+}
+if want status; then
+say "status: $cli_runs runs each, alternating"
+for ((r = 0; r < cli_runs; r++)); do
+  if ((r % 2)); then
+    wall hsmkit-status "$root/hsmkit" --token "emulated:$tmp/card3" status
+    wall sc-hsm-tool "$(command -v sc-hsm-tool)"
+    wall hsmkit-status-pcsc "$root/hsmkit" --token pcsc status
+  else
+    wall hsmkit-status-pcsc "$root/hsmkit" --token pcsc status
+    wall sc-hsm-tool "$(command -v sc-hsm-tool)"
+    wall hsmkit-status "$root/hsmkit" --token "emulated:$tmp/card3" status
+  fi
+done
+fi
+
+# sc-hsm-tool reads the share password from the terminal only: expect types it from the environment.
+# It waits 0.1 s after each prompt (the tool turns echo off and flushes input after printing it),
+# which the sc-hsm-tool figures include: 0.1-0.2 s of 10-20 s.
+cat >"$tmp/pw.exp" <<'EOF'
+set timeout 300
+log_user 0
+spawn -noecho {*}$argv
+while 1 {
+  expect {
+    -re {(?i)password[^\n]*:} { sleep 0.1; send -- "$env(HSMKIT_DKEK_PASSWORD)\r" }
+    -re {(?i)retype[^\n]*:} { sleep 0.1; send -- "$env(HSMKIT_DKEK_PASSWORD)\r" }
+    eof { break }
+  }
+}
+lassign [wait] pid spawnid os_error status
+exit $status
+EOF
+if want dkek; then
+say "DKEK share files: $dkek_rounds rounds, alternating"
+for ((r = 0; r < dkek_rounds; r++)); do
+  a=(wall hsmkit-dkek-create "$root/hsmkit" dkek create "$tmp/h$r.pbe")
+  b=(wall sc-hsm-tool-create-dkek-share expect -f "$tmp/pw.exp" sc-hsm-tool --create-dkek-share "$tmp/s$r.pbe")
+  if ((r % 2)); then "${b[@]}"; "${a[@]}"; else "${a[@]}"; "${b[@]}"; fi
+  a=(wall hsmkit-dkek-import "$root/hsmkit" --token "emulated:$tmp/card3" dkek import "$tmp/s$r.pbe")
+  b=(wall sc-hsm-tool-import-dkek-share expect -f "$tmp/pw.exp" sc-hsm-tool --import-dkek-share "$tmp/h$r.pbe")
+  if ((r % 2)); then "${b[@]}"; "${a[@]}"; else "${a[@]}"; "${b[@]}"; fi
+done
+fi
+
+# --- report --------------------------------------------------------------------------------------
+{
+  echo "M	nproc	$(nproc)"
+  echo "M	cpu	$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "M	java	$(java -version 2>&1 | grep -m1 -i 'Server VM\|Runtime' | sed 's/^ *//')"
+  echo "M	opensc	$(dpkg-query -W -f '${Version}' opensc 2>/dev/null)"
+  echo "M	softhsm	$(dpkg-query -W -f '${Version}' softhsm2 2>/dev/null)"
+  echo "M	pcscd	$(dpkg-query -W -f '${Version}' pcscd 2>/dev/null)"
+  echo "M	load	$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "M	mode	$mode: $rounds rounds x $seconds s; CLI $cli_runs runs; DKEK $dkek_rounds rounds; two readers $scale_rounds x $scale_seconds s"
+  echo "M	date	$(date -u '+%Y-%m-%d %H:%M UTC')"
+} >>"$results"
+python3 "$root/scripts/bench-e2e-report.py" "$results" >"$out/e2e.md"
+cat "$out/e2e.md"
+if [[ $write == 1 ]]; then
+  python3 "$root/scripts/bench-e2e-report.py" --splice "$root/BENCHMARKS.md" "$out/e2e.md"
+  say "BENCHMARKS.md updated"
+fi
