@@ -14,6 +14,7 @@ import io.hsmkit.cli.support.CliException;
 import io.hsmkit.cli.support.Secrets;
 import io.hsmkit.token.TokenSpec;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,38 +26,44 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code hsmkit} root command: global options and the subcommand list. Adding a subcommand is
- * one class and one line here.
+ * one class and one line in {@link #SUBCOMMANDS}.
  */
 @Command(
     name = "hsmkit",
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = VersionProvider.class,
-    description = "A software Nitrokey HSM 2 and the tools to run a real or emulated one.",
-    subcommands = {
-      ServeCommand.class,
-      StatusCommand.class,
-      InitCommand.class,
-      PinCommand.class,
-      SoPinCommand.class,
-      KeysCommand.class,
-      CryptoCommands.Sign.class,
-      CryptoCommands.Decrypt.class,
-      CryptoCommands.Derive.class,
-      BackupCommands.Wrap.class,
-      BackupCommands.Unwrap.class,
-      BackupCommands.Backup.class,
-      BackupCommands.Restore.class,
-      PrincipalCommand.class,
-      io.hsmkit.cli.device.DoctorCommand.class,
-      io.hsmkit.cli.dkek.DkekCommand.class,
-      io.hsmkit.cli.demo.DemoCommand.class,
-      picocli.AutoComplete.GenerateCompletion.class,
-      io.hsmkit.cli.ca.CaCommands.Ca.class,
-      io.hsmkit.cli.ca.CaCommands.Csr.class,
-      io.hsmkit.cli.ca.CaCommands.Cert.class,
-    })
+    description = "A software Nitrokey HSM 2 and the tools to run a real or emulated one.")
 public final class HsmkitCommand implements CliContext, Callable<Integer> {
+  /**
+   * The subcommands, in the order of the usage help. Not in the {@code @Command} annotation: Main
+   * registers only the one a command line names (see {@link Main#commandLine}), because building
+   * picocli's model of the whole tree costs a third of a second of every start.
+   */
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          ServeCommand.class,
+          StatusCommand.class,
+          InitCommand.class,
+          PinCommand.class,
+          SoPinCommand.class,
+          KeysCommand.class,
+          CryptoCommands.Sign.class,
+          CryptoCommands.Decrypt.class,
+          CryptoCommands.Derive.class,
+          BackupCommands.Wrap.class,
+          BackupCommands.Unwrap.class,
+          BackupCommands.Backup.class,
+          BackupCommands.Restore.class,
+          PrincipalCommand.class,
+          io.hsmkit.cli.device.DoctorCommand.class,
+          io.hsmkit.cli.dkek.DkekCommand.class,
+          io.hsmkit.cli.demo.DemoCommand.class,
+          picocli.AutoComplete.GenerateCompletion.class,
+          io.hsmkit.cli.ca.CaCommands.Ca.class,
+          io.hsmkit.cli.ca.CaCommands.Csr.class,
+          io.hsmkit.cli.ca.CaCommands.Cert.class);
+
   private final Map<String, String> env;
   private final Secrets secrets;
   private final PrintWriter out;

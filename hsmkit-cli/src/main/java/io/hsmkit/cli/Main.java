@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * Entry point. The only place that chooses exit codes: 0 success, 1 the card refused (or could
@@ -33,7 +34,7 @@ public final class Main {
   public static int run(
       String[] args, Map<String, String> env, Secrets secrets, PrintWriter out, PrintWriter err) {
     HsmkitCommand root = new HsmkitCommand(env, secrets, out, err);
-    CommandLine cl = new CommandLine(root);
+    CommandLine cl = commandLine(root, args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionStrategy(
@@ -61,6 +62,45 @@ public final class Main {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The command line with only the subcommand {@code args} names, when it names one: picocli
+   * builds its model of every registered command, option and option type at once, which for the
+   * whole tree (Bouncy Castle types included, whose signed jars must then be verified) is a third
+   * of a second of a CLI start. Help, completion scripts and unknown names get the whole tree.
+   */
+  static CommandLine commandLine(HsmkitCommand root, String[] args) {
+    CommandLine cl = new CommandLine(root);
+    String name = firstCommand(args);
+    Class<?> only = null;
+    for (Class<?> c : HsmkitCommand.SUBCOMMANDS) {
+      Command a = c.getAnnotation(Command.class);
+      if (a != null && a.name().equals(name) && !a.name().equals("generate-completion")) {
+        only = c;
+      }
+    }
+    if (only != null) {
+      cl.addSubcommand(only);
+    } else {
+      HsmkitCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
+    }
+    return cl;
+  }
+
+  /** The first word that is neither an option nor the value of the root's {@code --token}. */
+  static String firstCommand(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--token")) {
+        i++;
+      } else if (a.equals("--")) {
+        return null;
+      } else if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return null;
   }
 
   static int exitCode(Exception ex) {

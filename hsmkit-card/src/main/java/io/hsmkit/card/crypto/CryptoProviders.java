@@ -26,30 +26,56 @@ public final class CryptoProviders {
   static final String ACCP_CLASS = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
 
   private static final System.Logger LOG = System.getLogger(CryptoProviders.class.getName());
-  private static final Provider BC = new BouncyCastleProvider();
-  private static final Optional<Provider> ACCP = loadAccp(ACCP_CLASS);
-  private static final CryptoProviders DEFAULT =
-      Boolean.parseBoolean(System.getProperty(ACCP_PROPERTY, "true")) && ACCP.isPresent()
-          ? new CryptoProviders(ACCP.get())
-          : new CryptoProviders(null);
-  private static final CryptoProviders FALLBACK = new CryptoProviders(null);
 
-  private final Provider accp;
-  private final Provider rsaKeys;
-  private final Provider rsaCipher;
+  /**
+   * Bouncy Castle's provider, built on first use: its constructor registers some 500 classes
+   * (~0.3 s of a CLI command's start), and commands such as {@code hsmkit status} never need it.
+   */
+  private static final class Bc {
+    static final Provider INSTANCE = new BouncyCastleProvider();
+  }
 
-  private CryptoProviders(Provider accp) {
-    this.accp = accp;
-    if (accp != null) {
-      this.rsaKeys = accp;
-      this.rsaCipher = accp;
-    } else {
+  /** ACCP, loaded on first use: extracting and self-testing its native library takes ~0.2 s. */
+  private static final class Accp {
+    static final Optional<Provider> INSTANCE = loadAccp(ACCP_CLASS);
+  }
+
+  private static final CryptoProviders DEFAULT = new CryptoProviders(true);
+  private static final CryptoProviders FALLBACK = new CryptoProviders(false);
+
+  /** Whether to use ACCP when it loads; the providers themselves are resolved on first use. */
+  private final boolean wantAccp;
+  private volatile Resolved resolved;
+
+  private record Resolved(Provider accp, Provider rsaKeys, Provider rsaCipher) {
+    static Resolved of(Provider accp) {
+      if (accp != null) {
+        return new Resolved(accp, accp, accp);
+      }
       Provider sunRsaSign = Security.getProvider("SunRsaSign");
       Provider sunJce = Security.getProvider("SunJCE");
       boolean jdk = sunRsaSign != null && sunJce != null;
-      this.rsaKeys = jdk ? sunRsaSign : BC;
-      this.rsaCipher = jdk ? sunJce : BC;
+      return new Resolved(null, jdk ? sunRsaSign : Bc.INSTANCE, jdk ? sunJce : Bc.INSTANCE);
     }
+  }
+
+  private CryptoProviders(boolean detectAccp) {
+    this.wantAccp = detectAccp;
+  }
+
+  private CryptoProviders(Provider accp) {
+    this.wantAccp = true;
+    this.resolved = Resolved.of(accp);
+  }
+
+  private Resolved resolved() {
+    Resolved r = resolved;
+    if (r == null) {
+      boolean accp = wantAccp && Boolean.parseBoolean(System.getProperty(ACCP_PROPERTY, "true"));
+      r = Resolved.of(accp ? Accp.INSTANCE.orElse(null) : null);
+      resolved = r; // racing threads compute the same value
+    }
+    return r;
   }
 
   /** The providers this JVM uses by default: ACCP where it loads and is not turned off. */
@@ -67,48 +93,50 @@ public final class CryptoProviders {
    * empty when it cannot load here.
    */
   public static Optional<CryptoProviders> withAccp() {
-    return ACCP.map(CryptoProviders::new);
+    return Accp.INSTANCE.map(CryptoProviders::new);
   }
 
   /** The ACCP instance when it loaded and is healthy on this platform. */
   public static Optional<Provider> accpIfAvailable() {
-    return ACCP;
+    return Accp.INSTANCE;
   }
 
   /** The shared Bouncy Castle instance (it holds no per-card state). */
   public static Provider bouncyCastle() {
-    return BC;
+    return Bc.INSTANCE;
   }
 
   /** True when this set uses ACCP. */
   public boolean usesAccp() {
-    return accp != null;
+    return resolved().accp() != null;
   }
 
   /** The provider for EC keys of {@code curve}: key generation, ECDSA, ECDH, CVC signatures. */
   public Provider ec(Curve curve) {
-    return accp != null && curve.accpCapable() ? accp : BC;
+    Provider accp = resolved().accp();
+    return accp != null && curve.accpCapable() ? accp : Bc.INSTANCE;
   }
 
   /** The provider for RSA key factories, key generation and signatures. */
   public Provider rsa() {
-    return rsaKeys;
+    return resolved().rsaKeys();
   }
 
   /** The provider for raw RSA ({@code RSA/ECB/NoPadding}) with a private key. */
   public Provider rsaCipher() {
-    return rsaCipher;
+    return resolved().rsaCipher();
   }
 
   /** One line for logs and the benchmark report. */
   public String describe() {
     StringBuilder b = new StringBuilder();
-    b.append("RSA: ").append(rsaKeys.getName());
-    if (rsaCipher != rsaKeys) {
-      b.append('/').append(rsaCipher.getName());
+    Resolved r = resolved();
+    b.append("RSA: ").append(r.rsaKeys().getName());
+    if (r.rsaCipher() != r.rsaKeys()) {
+      b.append('/').append(r.rsaCipher().getName());
     }
     b.append("; EC P-256/384/521: ").append(ec(Curve.SECP256R1).getName());
-    b.append("; other curves: ").append(BC.getName());
+    b.append("; other curves: ").append(Bc.INSTANCE.getName());
     return b.toString();
   }
 

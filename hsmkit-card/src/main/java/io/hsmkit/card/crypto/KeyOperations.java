@@ -6,13 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
-import org.bouncycastle.crypto.CryptoException;
-import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.encodings.PKCS1Encoding;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.crypto.params.ParametersWithRandom;
-import org.bouncycastle.crypto.params.RSAKeyParameters;
-import org.bouncycastle.crypto.signers.PSSSigner;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
@@ -79,13 +72,7 @@ public final class KeyOperations {
     if (digestInfo.length == 0 || digestInfo.length > k - PKCS1_OVERHEAD) {
       throw new InvalidInputException("DigestInfo too long for the key");
     }
-    try {
-      PKCS1Encoding enc = new PKCS1Encoding(key.rsaEngine());
-      enc.init(true, new AsymmetricKeyParameter(true));
-      return leftPad(enc.processBlock(digestInfo, 0, digestInfo.length), k);
-    } catch (InvalidCipherTextException | RuntimeException e) {
-      throw new IllegalStateException("RSA PKCS#1 signature failed", e);
-    }
+    return leftPad(BcEncodings.pkcs1Sign(key.rsaEngine(), digestInfo), k);
   }
 
   public byte[] rsaPkcs1(PrivateKey key, byte[] digestInfo) throws InvalidInputException {
@@ -106,18 +93,7 @@ public final class KeyOperations {
     if (emLen < 2 * hash.length() + 2) {
       throw new InvalidInputException("key too short for PSS with this hash");
     }
-    try {
-      PSSSigner pss =
-          PSSSigner.createRawSigner(
-              key.rsaEngine(), hash.bcDigest(), hash.bcDigest(), hash.length(),
-              PSSSigner.TRAILER_IMPLICIT);
-      // PSSSigner takes the modulus length from the parameters; the exponent is never used.
-      pss.init(true, new ParametersWithRandom(new RSAKeyParameters(true, n, BigInteger.ONE), random));
-      pss.update(mHash, 0, mHash.length);
-      return leftPad(pss.generateSignature(), key.modulusBytes());
-    } catch (CryptoException | RuntimeException e) {
-      throw new IllegalStateException("RSA-PSS signature failed", e);
-    }
+    return leftPad(BcEncodings.pssSign(key.rsaEngine(), hash, n, mHash, random), key.modulusBytes());
   }
 
   public byte[] rsaPss(PrivateKey key, HashAlgorithm hash, byte[] mHash)

@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.List;
@@ -29,7 +30,21 @@ public final class CvRequests {
   static final byte[] ID_TA_ECDSA_SHA_256 = {0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x02, 0x02, 0x03};
   static final byte[] ID_TA_RSA_V1_5_SHA_256 = {0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x02, 0x01, 0x02};
 
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+  /**
+   * Bouncy Castle, touched only when a public key is decoded: building the provider costs ~0.3 s
+   * and loading any of its classes makes the JVM verify the signed bcprov jar, which commands such
+   * as {@code hsmkit status} (that only read the CHR) should not pay. Hence the declared type
+   * {@link Provider} and the EC decoding in a class of its own.
+   */
+  private static final class Bc {
+    static final Provider INSTANCE = new BouncyCastleProvider();
+
+    static PublicKey ecPublicKey(String curve, byte[] point) throws GeneralSecurityException {
+      ECNamedCurveParameterSpec spec = ECNamedCurveTable.getParameterSpec(curve);
+      return KeyFactory.getInstance("EC", INSTANCE)
+          .generatePublic(new ECPublicKeySpec(spec.getCurve().decodePoint(point), spec));
+    }
+  }
 
   private CvRequests() {}
 
@@ -77,14 +92,11 @@ public final class CvRequests {
       if (Tlv.find(key, 0x86).isPresent()) {
         BigInteger p = new BigInteger(1, Tlv.find(key, 0x81).orElseThrow(() -> new TlvException("no prime")).value());
         String curve = KeySpec.curveByPrime(p).orElseThrow(() -> new TlvException("unknown curve"));
-        ECNamedCurveParameterSpec spec = ECNamedCurveTable.getParameterSpec(curve);
-        byte[] point = Tlv.find(key, 0x86).get().value();
-        return KeyFactory.getInstance("EC", BC)
-            .generatePublic(new ECPublicKeySpec(spec.getCurve().decodePoint(point), spec));
+        return Bc.ecPublicKey(curve, Tlv.find(key, 0x86).get().value());
       }
       BigInteger n = new BigInteger(1, Tlv.find(key, 0x81).orElseThrow(() -> new TlvException("no modulus")).value());
       BigInteger e = new BigInteger(1, Tlv.find(key, 0x82).orElseThrow(() -> new TlvException("no exponent")).value());
-      return KeyFactory.getInstance("RSA", BC).generatePublic(new RSAPublicKeySpec(n, e));
+      return KeyFactory.getInstance("RSA", Bc.INSTANCE).generatePublic(new RSAPublicKeySpec(n, e));
     } catch (GeneralSecurityException | IllegalArgumentException ex) {
       throw new TlvException("public key in the CV request does not decode: " + ex.getMessage());
     }
