@@ -6,7 +6,7 @@
                                                   replace what lies between the bench-e2e markers
 
 Lines of results.tsv (TAB-separated): R op side round n median_ns (p11bench run), N side note,
-A op apdus, S op one|two round ops_per_s, C name round wall_us, M key value.
+J alg side round n median_ns (JcaVsSoftHsm), A op apdus, S op one|two round ops_per_s, C name round wall_us, M key value.
 """
 import statistics
 import sys
@@ -52,7 +52,7 @@ def load(path):
     notes, apdus, scale, cli, meta = {}, {}, defaultdict(dict), defaultdict(list), {}
     for line in open(path, encoding="utf-8"):
         f = line.rstrip("\n").split("\t")
-        if f[0] == "R":
+        if f[0] in ("R", "J"):
             runs[(f[1], f[2])][int(f[3])] = float(f[5])
         elif f[0] == "N":
             notes[f[1]] = f[2]
@@ -73,25 +73,8 @@ def paired_ratio(a, b):
     return med(rs), iqr_half(rs) if rs else float("nan")
 
 
-def report(path):
-    runs, notes, apdus, scale, cli, meta = load(path)
-    sides = {side for (_, side) in runs}
-    card = next((s for s in sides if s.startswith("hsmkit")), "hsmkit1")
-    floor = runs.get(("apdu-get-challenge", "floor"), {})
-    card_apdu = runs.get(("apdu-get-challenge", "card"), {})
-    floor_ns = med(list(floor.values()))
-    card_apdu_ns = med(list(card_apdu.values()))
-    out = []
-    w = out.append
-    w(BEGIN)
-    w("")
-    w("## End to end: through OpenSC and PC/SC, against SoftHSMv2 (last run)")
-    w("")
-    w(f"Run {meta.get('date', '?')}, {meta.get('mode', '?')}; load average before the report "
-      f"{meta.get('load', '?')}. Machine: `nproc` {meta.get('nproc', '?')}, "
-      f"{meta.get('cpu', '?')}; {meta.get('java', '?')}; OpenSC {meta.get('opensc', '?')}, "
-      f"pcscd {meta.get('pcscd', '?')}, SoftHSMv2 {meta.get('softhsm', '?')} (Debian packages).")
-    w("")
+def ops_section(w, runs, card, notes, apdus, floor_ns, card_apdu_ns, trans_ns, speed):
+    """The PKCS#11 table and where the time goes; fills speed[op] = (ratio, iqr, hsmkit ns, softhsm ns)."""
     w("One C client (`p11bench`) loads both PKCS#11 modules and runs the same calls with keys of the "
       "same types on the same 256-byte message: **hsmkit** = opensc-pkcs11.so → pcscd → vpcd → "
       "`./hsmkit serve` (TCP on 127.0.0.1); **SoftHSMv2** = libsofthsm2.so in the client's process, "
@@ -101,11 +84,12 @@ def report(path):
       "`SCardTransmit` of GET CHALLENGE to vpcd-null, a virtual card that answers 9000 to "
       "everything, measured in the same rounds: "
       f"**{floor_ns / 1e3:,.1f} µs**; the same APDU to the emulated card: "
-      f"**{card_apdu_ns / 1e3:,.1f} µs**.")
+      f"**{card_apdu_ns / 1e3:,.1f} µs**; GET CHALLENGE to vpcd-null inside "
+      "SCardBeginTransaction / SCardEndTransaction, as OpenSC wraps every operation: "
+      f"**{trans_ns / 1e3:,.1f} µs**.")
     w("")
     w("| operation | hsmkit ms | SoftHSMv2 ms | speed vs SoftHSMv2 | hsmkit / floor | APDUs |")
     w("| --- | ---: | ---: | ---: | ---: | ---: |")
-    speed = {}
     for op, title in OPS:
         a = runs.get((op, card), {})
         b = runs.get((op, "softhsm"), {})
@@ -143,6 +127,51 @@ def report(path):
         extra = n * max(0.0, card_apdu_ns - floor_ns)
         w(f"| {op} | {ms(total)} | {ms(pcsc)} | {ms(extra)} | {ms(max(0.0, total - pcsc - extra))} |")
     w("")
+
+
+def report(path):
+    runs, notes, apdus, scale, cli, meta = load(path)
+    sides = {side for (_, side) in runs}
+    card = next((s for s in sides if s.startswith("hsmkit")), "hsmkit1")
+    floor = runs.get(("apdu-get-challenge", "floor"), {})
+    card_apdu = runs.get(("apdu-get-challenge", "card"), {})
+    floor_ns = med(list(floor.values()))
+    card_apdu_ns = med(list(card_apdu.values()))
+    trans_ns = med(list(runs.get(("apdu-in-transaction", "floor"), {}).values()))
+    has_ops = any((op, card) in runs for op, _ in OPS)
+    out = []
+    w = out.append
+    w(BEGIN)
+    w("")
+    w("## End to end: through OpenSC and PC/SC, against SoftHSMv2 (last run)")
+    w("")
+    w(f"Run {meta.get('date', '?')}, {meta.get('mode', '?')}; load average before the report "
+      f"{meta.get('load', '?')}. Machine: `nproc` {meta.get('nproc', '?')}, "
+      f"{meta.get('cpu', '?')}; {meta.get('java', '?')}; OpenSC {meta.get('opensc', '?')}, "
+      f"pcscd {meta.get('pcscd', '?')}, SoftHSMv2 {meta.get('softhsm', '?')} (Debian packages).")
+    w("")
+    speed = {}
+    if has_ops:
+        ops_section(w, runs, card, notes, apdus, floor_ns, card_apdu_ns, trans_ns, speed)
+    jca = {}
+    for alg, title in (("jca-sha256-ecdsa-p256", "SHA256withECDSA, P-256"),
+                       ("jca-sha256-rsa-pkcs-2048", "SHA256withRSA, RSA-2048")):
+        a, b = runs.get((alg, "hsmkit-jca"), {}), runs.get((alg, "softhsm-sunpkcs11"), {})
+        if a and b:
+            jca[alg] = (title, a, b) + paired_ratio(b, a)
+    if jca:
+        w("### The JCA provider on the embedded token")
+        w("")
+        w("hsmkit's provider (`SmartCardHsmProvider(\"emulated:DIR\")`, no PC/SC) against SoftHSMv2 "
+          "through the JDK's SunPKCS11 provider, in one JVM, rounds alternating "
+          "(hsmkit-bench `JcaVsSoftHsm`); `Signature.initSign` + `update` + `sign` each time.")
+        w("")
+        w("| operation | hsmkit JCA µs | SoftHSMv2 (SunPKCS11) µs | speed vs SoftHSMv2 |")
+        w("| --- | ---: | ---: | ---: |")
+        for alg, (title, a, b, r, h) in jca.items():
+            w(f"| {title} | {med(list(a.values())) / 1e3:,.1f} | {med(list(b.values())) / 1e3:,.1f} | "
+              f"{r:.2f} ± {h:.2f} |")
+        w("")
     scale_ratio = {}
     if scale:
         w("### Two readers")
@@ -187,6 +216,11 @@ def report(path):
     def verdict(ok):
         return "**met**" if ok else "**missed**"
 
+    for alg, need in (("jca-sha256-ecdsa-p256", 1.0), ("jca-sha256-rsa-pkcs-2048", 1.5)):
+        if alg in jca:
+            r = jca[alg][3]
+            w(f"| JCA provider, embedded token, {jca[alg][0]} ≥ {need}× SoftHSMv2 | {r:.2f}× | "
+              f"{verdict(r >= need)} |")
     for op in ("sha256-rsa-pkcs-2048", "sha256-rsa-pss-2048"):
         if op in speed:
             r = speed[op][0]
@@ -194,10 +228,15 @@ def report(path):
     if "ecdsa-p256" in speed:
         r, _, t, _ = speed["ecdsa-p256"]
         bound = 1.5 * (floor_ns + RAW_ECDSA_P256_US * 1e3)
+        tbound = 1.5 * (trans_ns + RAW_ECDSA_P256_US * 1e3)
         w(f"| through OpenSC, ECDSA P-256 ≥ 0.3× SoftHSMv2 | {r:.2f}× | {verdict(r >= 0.3)} |")
         w(f"| ECDSA P-256 ≤ 1.5 × (floor + raw sign, {floor_ns / 1e3:.0f} + {RAW_ECDSA_P256_US:.0f} µs)"
           f" = {bound / 1e3:.0f} µs | {t / 1e3:.0f} µs ({t / (floor_ns + RAW_ECDSA_P256_US * 1e3):.1f}×) "
           f"| {verdict(t <= bound)} |")
+        if trans_ns == trans_ns:  # not NaN
+            w(f"| (the same with OpenSC's transaction in the floor: 1.5 × ({trans_ns / 1e3:.0f} + "
+              f"{RAW_ECDSA_P256_US:.0f} µs) = {tbound / 1e3:.0f} µs) | "
+              f"{t / (trans_ns + RAW_ECDSA_P256_US * 1e3):.1f}× | {verdict(t <= tbound)} |")
     if "keygen-rsa-2048" in speed:
         r, _, t, s = speed["keygen-rsa-2048"]
         w(f"| RSA-2048 key generation median ≤ SoftHSMv2's | {t / 1e6:.0f} ms vs {s / 1e6:.0f} ms "

@@ -5,7 +5,7 @@
 #   scripts/bench-e2e.sh            about 20 minutes: 11 rounds of 2 s per operation and side
 #   scripts/bench-e2e.sh --quick    about 5 minutes: 5 rounds of 0.5 s (a preliminary table)
 #   options: --rounds N --seconds S (per operation, side and round), --no-write (print only),
-#            --keep (keep the temporary directory), --only ops,scale,status,dkek (some parts only)
+#            --keep (keep the temporary directory), --only ops,scale,status,dkek,jca (some parts)
 #
 # What runs (all on 127.0.0.1, inside scripts/isolated.sh: a private /run/pcscd and network
 # namespace; every process stopped by its PID):
@@ -16,6 +16,8 @@
 #     SCardTransmit to the card and to vpcd-null, a virtual card that answers 9000 to everything
 #     (the floor: the raw PC/SC round trip).
 #   - two readers: p11bench processes on two served cards at once against one alone, alternating.
+#   - the JCA provider on an embedded token against SoftHSMv2 through the JDK's SunPKCS11, in one
+#     JVM (hsmkit-bench's JcaVsSoftHsm; built with mvn -Pbench).
 #   - CLI wall time, JVM start included: `hsmkit status` on an embedded token against
 #     `sc-hsm-tool` on the served card; `.pbe` create/import: `hsmkit dkek` against sc-hsm-tool
 #     (password from the environment, through expect for sc-hsm-tool).
@@ -27,7 +29,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$root"
 
 rounds=11 seconds=2 cli_runs=21 dkek_rounds=5 scale_rounds=5 scale_seconds=10 write=1 keep=0
-mode=default only=ops,scale,status,dkek
+mode=default only=ops,scale,status,dkek,jca
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) mode=quick rounds=5 seconds=0.5 cli_runs=7 dkek_rounds=2 scale_rounds=3 scale_seconds=3 ;;
@@ -98,7 +100,7 @@ say "SoftHSMv2 token and keys"
 "$out/p11bench" keys "$softhsm" softhsm
 
 say "emulated cards"
-for c in 1 2 3; do
+for c in 1 2 3 4; do
   "$root/hsmkit" --token "emulated:$tmp/card$c" init --label "hsmkit$c" --dkek-shares 20 >/dev/null
 done
 
@@ -212,6 +214,16 @@ for ((r = 0; r < dkek_rounds; r++)); do
   b=(wall sc-hsm-tool-import-dkek-share expect -f "$tmp/pw.exp" sc-hsm-tool --import-dkek-share "$tmp/h$r.pbe")
   if ((r % 2)); then "${b[@]}"; "${a[@]}"; else "${a[@]}"; "${b[@]}"; fi
 done
+fi
+
+# --- JCA provider ------------------------------------------------------------------------------
+if want jca; then
+  say "JCA provider vs SoftHSMv2 (SunPKCS11): $rounds rounds x $seconds s"
+  (cd "$root" && mvn -B -q -o -Pbench package -DskipTests -pl hsmkit-bench -am >"$tmp/mvn-bench.log" 2>&1 \
+    || mvn -B -q -Pbench package -DskipTests -pl hsmkit-bench -am >"$tmp/mvn-bench.log" 2>&1) \
+    || { cat "$tmp/mvn-bench.log" >&2; say "building hsmkit-bench failed"; exit 1; }
+  java -cp "$root/hsmkit-bench/target/benchmarks.jar" io.hsmkit.bench.JcaVsSoftHsm "$tmp/card4" \
+    "$softhsm" "$rounds" "$seconds" | tee -a "$results" >&2
 fi
 
 # --- report --------------------------------------------------------------------------------------

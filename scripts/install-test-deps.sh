@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   opensc pcscd vsmartcard-vpcd pcsc-tools expect openssl iproute2
   python3-pykcs11 python3-cryptography softhsm2 libengine-pkcs11-openssl gnutls-bin
+  gcc libc6-dev libp11-kit-dev libpcsclite-dev libssl-dev opensc-pkcs11
 )
 
 missing=()

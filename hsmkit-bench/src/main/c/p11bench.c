@@ -11,7 +11,8 @@
  *   p11bench run ROUNDS SECONDS OPS A_MODULE A_LABEL B_MODULE B_LABEL [FLOOR_READER CARD_READER]
  *                                       each round: every op in OPS (comma list, or "all") on A and
  *                                       B, order alternating per round, SECONDS per op and side;
- *                                       then SCardTransmit(GET CHALLENGE) on both readers.
+ *                                       then SCardTransmit(GET CHALLENGE) on both readers, and on
+ *                                       the floor reader inside Begin/EndTransaction too.
  *                                       Prints "R<TAB>op<TAB>side<TAB>round<TAB>n<TAB>median_ns".
  *   p11bench count MODULE LABEL OP     run OP twice, the second between P11BENCH-MARK and
  *                                       P11BENCH-END on stderr (to count APDUs in OpenSC's log)
@@ -361,7 +362,9 @@ static void open_reader(reader_t *r, const char *prefix) {
   die("no reader %s", prefix);
 }
 
-static size_t measure_apdu(reader_t *r, double seconds) {
+/* GET CHALLENGE round trips; with transaction, each inside SCardBeginTransaction/EndTransaction as
+ * OpenSC sends every command (two more pcscd round trips). */
+static size_t measure_apdu(reader_t *r, double seconds, int transaction) {
   static const unsigned char get_challenge[] = {0x00, 0x84, 0x00, 0x00, 0x08};
   uint64_t budget = (uint64_t)(seconds * 1e9), spent = 0;
   size_t n = 0;
@@ -369,7 +372,9 @@ static size_t measure_apdu(reader_t *r, double seconds) {
     unsigned char resp[258];
     DWORD len = sizeof resp;
     uint64_t t0 = now_ns();
+    if (transaction && SCardBeginTransaction(r->card) != SCARD_S_SUCCESS) die("SCardBeginTransaction failed");
     LONG rv = SCardTransmit(r->card, r->pci, get_challenge, sizeof get_challenge, NULL, resp, &len);
+    if (transaction && SCardEndTransaction(r->card, SCARD_LEAVE_CARD) != SCARD_S_SUCCESS) die("SCardEndTransaction failed");
     uint64_t dt = now_ns() - t0;
     if (rv != SCARD_S_SUCCESS || len < 2 || resp[len - 2] != 0x90) die("SCardTransmit failed: 0x%lx", (unsigned long)rv);
     samples[n++] = dt;
@@ -445,8 +450,9 @@ static int cmd_run(int rounds, double seconds, char *ops, const char *pa, const 
       report(names[i], first->name, r, measure(first, fn, seconds, names[i]));
       report(names[i], second->name, r, measure(second, fn, seconds, names[i]));
     }
-    if (floor_reader) report("apdu-get-challenge", "floor", r, measure_apdu(&rf, seconds));
-    if (card_reader) report("apdu-get-challenge", "card", r, measure_apdu(&rc, seconds));
+    if (floor_reader) report("apdu-get-challenge", "floor", r, measure_apdu(&rf, seconds, 0));
+    if (floor_reader) report("apdu-in-transaction", "floor", r, measure_apdu(&rf, seconds, 1));
+    if (card_reader) report("apdu-get-challenge", "card", r, measure_apdu(&rc, seconds, 0));
   }
   a.f->C_Finalize(NULL);
   if (b.f != a.f) b.f->C_Finalize(NULL);
