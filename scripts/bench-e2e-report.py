@@ -61,7 +61,7 @@ def load(path):
         elif f[0] == "S":
             scale[(f[1], f[2])][int(f[3])] = float(f[4])
         elif f[0] == "C":
-            cli[f[1]].append(float(f[3]) / 1000.0)
+            cli[f[1]].append(float(f[3]) / 1e6)
         elif f[0] == "M":
             meta[f[1]] = f[2]
     return runs, notes, apdus, scale, cli, meta
@@ -108,7 +108,7 @@ def ops_section(w, runs, card, notes, apdus, floor_ns, card_apdu_ns, trans_ns, s
       "includes the deletion of the key afterwards, which is not timed; C_Login's C_Logout is "
       "not timed either).")
     w("")
-    w("### Where the time goes")
+    w("#### Where the time goes")
     w("")
     w("Per operation: the PC/SC round trips (APDUs × floor), what hsmkit's transport and dispatch "
       "add per APDU (GET CHALLENGE to the card minus the floor: the Java vpcd client, framing and "
@@ -132,7 +132,7 @@ def ops_section(w, runs, card, notes, apdus, floor_ns, card_apdu_ns, trans_ns, s
 def report(path):
     runs, notes, apdus, scale, cli, meta = load(path)
     sides = {side for (_, side) in runs}
-    card = next((s for s in sides if s.startswith("hsmkit")), "hsmkit1")
+    card = next((s for s in sorted(sides) if s.startswith("hsmkit") and s != "hsmkit-jca"), "hsmkit1")
     floor = runs.get(("apdu-get-challenge", "floor"), {})
     card_apdu = runs.get(("apdu-get-challenge", "card"), {})
     floor_ns = med(list(floor.values()))
@@ -143,7 +143,7 @@ def report(path):
     w = out.append
     w(BEGIN)
     w("")
-    w("## End to end: through OpenSC and PC/SC, against SoftHSMv2 (last run)")
+    w("### The last run: through OpenSC and PC/SC, against SoftHSMv2")
     w("")
     w(f"Run {meta.get('date', '?')}, {meta.get('mode', '?')}; load average before the report "
       f"{meta.get('load', '?')}. Machine: `nproc` {meta.get('nproc', '?')}, "
@@ -160,7 +160,7 @@ def report(path):
         if a and b:
             jca[alg] = (title, a, b) + paired_ratio(b, a)
     if jca:
-        w("### The JCA provider on the embedded token")
+        w("#### The JCA provider on the embedded token")
         w("")
         w("hsmkit's provider (`SmartCardHsmProvider(\"emulated:DIR\")`, no PC/SC) against SoftHSMv2 "
           "through the JDK's SunPKCS11 provider, in one JVM, rounds alternating "
@@ -174,7 +174,7 @@ def report(path):
         w("")
     scale_ratio = {}
     if scale:
-        w("### Two readers")
+        w("#### Two readers")
         w("")
         w("Two `p11bench` processes, one per served card (two `hsmkit serve` JVMs on vpcd ports "
           "35963 and 35964), signing at the same time, against one process on one card alone; "
@@ -191,7 +191,7 @@ def report(path):
               f"{r:.2f} ± {h:.2f} |")
         w("")
     if cli:
-        w("### Command-line tools (wall time, process start included)")
+        w("#### Command-line tools (wall time, process start included)")
         w("")
         w("| command | median s | runs |")
         w("| --- | ---: | ---: |")
@@ -208,7 +208,7 @@ def report(path):
             if k in cli:
                 w(f"| {title} | {med(cli[k]):.3f} | {len(cli[k])} |")
         w("")
-    w("### Targets of issue 7 checked here")
+    w("#### Targets of issue 7 checked here")
     w("")
     w("| target | result | |")
     w("| --- | --- | --- |")

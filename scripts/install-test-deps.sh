@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the interop tests drive (OpenSC, pcscd, vsmartcard's vpcd, …),
+# Installs the Debian packages the interop tests drive (OpenSC, pcscd, vsmartcard's vpcd, …) and
+# the headers and gcc scripts/bench-e2e.sh compiles its C clients with,
 # and a JDK 17 and Maven when there are none, only when something is missing. Needs root (or sudo) on Debian 12. Safe to run repeatedly.
 set -euo pipefail
 
