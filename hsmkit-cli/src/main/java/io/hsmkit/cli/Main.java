@@ -7,6 +7,7 @@ import io.hsmkit.cli.support.Secrets;
 import io.hsmkit.client.HsmException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,7 +69,8 @@ public final class Main {
    * The command line with only the subcommand {@code args} names, when it names one: picocli
    * builds its model of every registered command, option and option type at once, which for the
    * whole tree (Bouncy Castle types included, whose signed jars must then be verified) is a third
-   * of a second of a CLI start. Help, completion scripts and unknown names get the whole tree.
+   * of a second of a CLI start. Help, completion scripts and unknown names get the whole tree;
+   * {@code --version} alone gets none.
    */
   static CommandLine commandLine(HsmkitCommand root, String[] args) {
     CommandLine cl = new CommandLine(root);
@@ -82,6 +84,8 @@ public final class Main {
     }
     if (only != null) {
       cl.addSubcommand(only);
+    } else if (name == null && List.of(args).stream().anyMatch(a -> a.equals("-V") || a.equals("--version"))) {
+      return cl; // the version needs no subcommand
     } else {
       HsmkitCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
     }

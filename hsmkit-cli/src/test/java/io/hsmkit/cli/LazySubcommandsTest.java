@@ -41,6 +41,12 @@ class LazySubcommandsTest {
   }
 
   @Test
+  void version_needsNoSubcommand() {
+    assertThat(commandLine("--version").getSubcommands()).isEmpty();
+    assertThat(commandLine("status", "--version").getSubcommands()).containsOnlyKeys("status");
+  }
+
+  @Test
   void everySubcommand_canBeReachedByItsName() {
     for (String name : commandLine("--help").getSubcommands().keySet()) {
       if (!name.equals("generate-completion")) {
