@@ -131,12 +131,14 @@ fi
 kill "$null_pid"
 wait "$null_pid" 2>/dev/null || true
 null_pid=""
+sleep 2 # let pcscd see vpcd-null's card go before another one comes into the same reader
 
 # --- two readers ---------------------------------------------------------------------------------
 if want scale; then
 "$harness" serve "$tmp/card2" 35964
-sleep 1
-"$out/p11bench" keys "$opensc" hsmkit2
+sleep 2
+# OpenSC may still be binding the new card: a failed first try is repeated once.
+"$out/p11bench" keys "$opensc" hsmkit2 || { sleep 3; "$out/p11bench" keys "$opensc" hsmkit2; }
 say "two readers: $scale_rounds rounds x $scale_seconds s"
 throughput() { # label op start_ms
   "$out/p11bench" throughput "$opensc" "$1" "$2" "$scale_seconds" "$3"
