@@ -241,9 +241,9 @@ public class CardOps {
     return k.keyRef();
   }
 
+  /** The key in clear for the raw-crypto baseline: sealed at rest, so only while logged in. */
   private PrivateKey key(int ref, String type, Provider p) throws Exception {
-    KeyRecord r = card.state().key(ref);
-    return KeyFactory.getInstance(type, p).generatePrivate(new PKCS8EncodedKeySpec(r.privateKey()));
+    return KeyFactory.getInstance(type, p).generatePrivate(new PKCS8EncodedKeySpec(card.privateKeyPkcs8(ref)));
   }
 
   private PublicKey publicKey(int ref) throws Exception {
