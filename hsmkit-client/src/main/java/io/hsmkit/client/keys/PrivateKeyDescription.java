@@ -81,6 +81,9 @@ public record PrivateKeyDescription(
   public static PrivateKeyDescription decode(byte[] der) throws IOException {
     try {
       ASN1Primitive p = ASN1Primitive.fromByteArray(der);
+      if (p == null) { // empty: OpenSC was stopped between creating the file and writing it
+        throw new IOException("empty private key description");
+      }
       boolean ec;
       ASN1Sequence body;
       if (p instanceof ASN1TaggedObject t) {
@@ -125,7 +128,7 @@ public record PrivateKeyDescription(
       }
       return new PrivateKeyDescription(ec, label, id, ref, size);
     } catch (IllegalArgumentException | IllegalStateException | ArithmeticException
-        | ClassCastException e) {
+        | ClassCastException | IndexOutOfBoundsException e) {
       throw new IOException("not a PKCS#15 private key description: " + e.getMessage(), e);
     }
   }

@@ -42,4 +42,21 @@ class PrivateKeyDescriptionTest {
     assertThat(PrivateKeyDescription.decode(d.encode()).label()).isEmpty();
     assertThat(PrivateKeyDescription.decode(d.encode())).isEqualTo(d);
   }
+
+  /**
+   * A PrKD torn by a client killed mid-write (found by KillSoakIT: empty after OpenSC created the
+   * file) reads as "unreadable", never as a NullPointerException that aborts listing every key.
+   */
+  @Test
+  void decode_everyTruncationOfARealPrkd_isAnIoExceptionOrAValue() {
+    byte[] real = HEX.parseHex(REAL_EC_PRKD);
+    for (int n = 0; n < real.length; n++) {
+      byte[] torn = java.util.Arrays.copyOf(real, n);
+      try {
+        PrivateKeyDescription.decode(torn);
+      } catch (java.io.IOException expected) {
+        // what KeyManager.describe turns into a nameless key
+      }
+    }
+  }
 }
