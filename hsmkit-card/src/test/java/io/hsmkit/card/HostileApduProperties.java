@@ -10,16 +10,26 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * Random and mutated APDUs of every INS/P1/P2/length shape: the card always answers with a status
  * word, never throws, and an error status never changes the state.
  */
 class HostileApduProperties {
+  private static final java.util.concurrent.atomic.AtomicLong CASES =
+      new java.util.concurrent.atomic.AtomicLong();
   private final TestCard card = TestCard.inMemory().initialized();
 
-  @Property(tries = 3000)
+  /** For scripts/long-tests.sh's summary (tries: jqwik.tries.default, junit-platform.properties). */
+  @AfterContainer
+  static void report() {
+    System.out.println("[hsmkit-summary] hostile APDUs: cases fuzzed = " + CASES.get());
+  }
+
+  @Property
   void anyApdu_getsAStatusWord_andErrorsChangeNothing(@ForAll("apdus") byte[] apdu) {
+    CASES.incrementAndGet();
     CardState before = card.card.state().copy();
     byte[] out = card.card.process(apdu);
     assertThat(out.length).isGreaterThanOrEqualTo(2);

@@ -218,6 +218,7 @@ class DkekAndWrapTest {
     }
     assertThat(t.card.state()).isEqualTo(before);
     assertThat(unwrap(t, 3, blob).sw()).isEqualTo(StatusWord.NO_ERROR);
+    System.out.println("[hsmkit-summary] key blobs: single-bit flips rejected = " + blob.length * 8);
   }
 
   @Test

@@ -21,7 +21,7 @@ import net.jqwik.api.constraints.Size;
 class KeyBlobProperties {
   static final byte[] DKEK = new byte[32];
 
-  @Property(tries = 3000)
+  @Property
   void validMacRandomContent_isRefusedCleanly(
       @ForAll @IntRange(min = 0, max = 15) int type, @ForAll boolean ecOid,
       @ForAll @Size(min = 1, max = 40) byte[] blocksSeed, @ForAll byte[] filler,
