@@ -29,6 +29,10 @@ final class Harness implements AutoCloseable {
   /** vpcd's second slot: a second card at the same time, reader "Virtual PCD 00 01". */
   static final int PORT2 = 35964;
   static final String READER2 = "Virtual PCD 00 01";
+  /** Options of ./hsmkit that take a secret: the ITs must use the environment instead. */
+  private static final java.util.Set<String> SECRET_OPTIONS =
+      java.util.Set.of("--pin", "--so-pin", "--new-pin", "--new-so-pin", "--password");
+
   private static final Pattern SERVING = Pattern.compile("hsmkit: serving card (\\S+) from");
   private static final List<String> ENVIRONMENT_FAILURES =
       List.of(
@@ -216,6 +220,14 @@ final class Harness implements AutoCloseable {
    * run directory so that nothing touches the user's ~/.hsmkit.
    */
   Tool.Result hsmkit(Map<String, String> env, String... args) {
+    for (String a : args) {
+      String option = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      if (SECRET_OPTIONS.contains(option)) {
+        // Another process's argv is readable by every user (ps, /proc/PID/cmdline).
+        throw new AssertionError("./hsmkit " + option + " on the command line: pass the secret in "
+            + "the environment (HSMKIT_PIN, HSMKIT_SO_PIN, HSMKIT_NEW_PIN, HSMKIT_DKEK_PASSWORD)");
+      }
+    }
     Map<String, String> all = new java.util.HashMap<>(this.env);
     all.put("HSMKIT_HOME", runDir.resolve("hsmkit-home").toString());
     all.putAll(env);
