@@ -66,7 +66,7 @@ class CommandApduTest {
     assertThat(verify.toString()).doesNotContain("358138").doesNotContain("333538313338");
   }
 
-  @Property(tries = 2000)
+  @Property
   void encodeThenParse_roundTrips(@ForAll("apdus") CommandApdu apdu) throws Exception {
     CommandApdu back = CommandApdu.parse(apdu.toBytes());
     assertThat(back.toBytes()).isEqualTo(apdu.toBytes());
@@ -74,7 +74,7 @@ class CommandApduTest {
     assertThat(back.data()).isEqualTo(apdu.data());
   }
 
-  @Property(tries = 3000)
+  @Property
   void parse_randomBytes_neverThrowsUnchecked(@ForAll byte[] bytes) {
     try {
       CommandApdu.parse(bytes);

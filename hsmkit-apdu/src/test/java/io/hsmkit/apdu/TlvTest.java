@@ -41,7 +41,7 @@ class TlvTest {
         .isInstanceOf(TlvException.class);
   }
 
-  @Property(tries = 3000)
+  @Property
   void parse_randomBytes_onlyTlvException(@ForAll byte[] bytes) {
     try {
       Tlv.parseAll(bytes);
