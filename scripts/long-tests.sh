@@ -52,3 +52,12 @@ run scripts/isolated.sh mvn -B -ntp verify -pl hsmkit-it -am -Dtest=none \
   grep -o '\[hsmkit-summary\].*' "$log" | sed 's/^\[hsmkit-summary\] //' | sort -u
 } >"$summary"
 cat "$summary"
+
+# The figures into docs/robustness.md, between its markers.
+doc=docs/robustness.md
+if [[ -f "$doc" ]] && grep -q 'long-summary:begin' "$doc"; then
+  awk -v f="$summary" '
+    /long-summary:begin/ { print; print "```text"; while ((getline l < f) > 0) print l; print "```"; skip=1; next }
+    /long-summary:end/ { skip=0 }
+    !skip { print }' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
+fi
