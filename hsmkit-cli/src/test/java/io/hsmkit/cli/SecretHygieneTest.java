@@ -186,6 +186,43 @@ class SecretHygieneTest {
     }
   }
 
+  /**
+   * Every PIN, SO-PIN and password buffer the CLI got from {@link
+   * io.hsmkit.cli.support.Secrets} is zero once the command returns, whether it succeeded or not.
+   */
+  @Test
+  void secretBuffers_areWipedAfterEveryCommand() throws Exception {
+    java.util.Map<String, String> env = new java.util.HashMap<>(cli.env);
+    env.put("HSMKIT_SO_PIN", SO_PIN);
+    env.put("HSMKIT_PIN", PIN);
+    env.put("HSMKIT_NEW_PIN", NEW_PIN);
+    env.put("HSMKIT_DKEK_PASSWORD", PASSWORD);
+    Path msg = home.resolve("msg");
+    Files.writeString(msg, "hello");
+    List<List<String>> commands = List.of(
+        List.of("init", "--no-dkek"),
+        List.of("keys", "generate", "--type", "ec:prime256v1", "--id", "01"),
+        List.of("sign", "--id", "01", "--mechanism", "ecdsa-sha256", "--in", msg.toString(),
+            "--out", home.resolve("sig").toString()),
+        List.of("pin", "change"),
+        List.of("sign", "--id", "01", "--mechanism", "ecdsa-sha256", "--in", msg.toString(),
+            "--out", home.resolve("sig2").toString()), // the old PIN: fails
+        List.of("pin", "unblock"),
+        List.of("dkek", "create", home.resolve("s.pbe").toString()));
+    int handedOut = 0;
+    for (List<String> c : commands) {
+      io.hsmkit.cli.support.Secrets secrets = io.hsmkit.cli.support.Secrets.tracking(env);
+      java.io.StringWriter out = new java.io.StringWriter();
+      Main.run(c.toArray(String[]::new), java.util.Map.copyOf(env), secrets,
+          new java.io.PrintWriter(out), new java.io.PrintWriter(out));
+      for (byte[] b : secrets.issued()) {
+        assertThat(b).as("a secret buffer after hsmkit %s:\n%s", c, out).containsOnly(0);
+        handedOut++;
+      }
+    }
+    assertThat(handedOut).as("secrets handed out").isGreaterThanOrEqualTo(commands.size());
+  }
+
   /** The forms a careless log line could give a secret. */
   private static List<String> encodings(String secret) {
     byte[] b = secret.getBytes(StandardCharsets.UTF_8);

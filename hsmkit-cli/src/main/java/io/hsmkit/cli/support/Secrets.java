@@ -15,10 +15,37 @@ import java.util.Map;
 public final class Secrets {
   private final Map<String, String> env;
   private final Console console;
+  /** Every array handed out, when tracking (tests check the commands wiped them); else null. */
+  private final java.util.List<byte[]> issued;
 
   public Secrets(Map<String, String> env, Console console) {
+    this(env, console, false);
+  }
+
+  private Secrets(Map<String, String> env, Console console, boolean track) {
     this.env = env;
     this.console = console;
+    this.issued = track ? java.util.Collections.synchronizedList(new java.util.ArrayList<>()) : null;
+  }
+
+  /** Secrets from {@code env} that remember what they handed out: see {@link #issued()}. */
+  public static Secrets tracking(Map<String, String> env) {
+    return new Secrets(env, null, true);
+  }
+
+  /** The arrays handed out so far (tracking instances only): all zero once a command is done. */
+  public java.util.List<byte[]> issued() {
+    if (issued == null) {
+      throw new IllegalStateException("not a tracking Secrets");
+    }
+    return java.util.List.copyOf(issued);
+  }
+
+  private byte[] issue(byte[] secret) {
+    if (issued != null && secret != null) {
+      issued.add(secret);
+    }
+    return secret;
   }
 
   public static Secrets system() {
@@ -35,18 +62,18 @@ public final class Secrets {
    */
   public byte[] get(String optionValue, String envVar, String prompt, String optionName) {
     if (optionValue != null) {
-      return optionValue.getBytes(StandardCharsets.UTF_8);
+      return issue(optionValue.getBytes(StandardCharsets.UTF_8));
     }
     String fromEnv = env.get(envVar);
     if (fromEnv != null && !fromEnv.isEmpty()) {
-      return fromEnv.getBytes(StandardCharsets.UTF_8);
+      return issue(fromEnv.getBytes(StandardCharsets.UTF_8));
     }
     if (console != null) {
       char[] chars = console.readPassword("%s: ", prompt);
       if (chars == null) {
         throw CliException.usage(prompt + " not entered");
       }
-      return toBytes(chars);
+      return issue(toBytes(chars));
     }
     throw CliException.usage(
         prompt + " needed: give " + optionName + ", set " + envVar + ", or run on a terminal");
@@ -55,10 +82,11 @@ public final class Secrets {
   /** A secret that may be absent: the option's value, else the environment variable, else null. */
   public byte[] optional(String optionValue, String envVar) {
     if (optionValue != null) {
-      return optionValue.getBytes(StandardCharsets.UTF_8);
+      return issue(optionValue.getBytes(StandardCharsets.UTF_8));
     }
     String fromEnv = env.get(envVar);
-    return fromEnv == null || fromEnv.isEmpty() ? null : fromEnv.getBytes(StandardCharsets.UTF_8);
+    return fromEnv == null || fromEnv.isEmpty() ? null
+        : issue(fromEnv.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Asks twice on a terminal and checks both agree (for new PINs and passwords). */
