@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 class LoadIT extends InteropTestBase {
   private static final HexFormat HEX = HexFormat.of();
-  private static final int MAX_KEYS_PER_CLIENT = 25;
+  private static final int MAX_KEYS_PER_CLIENT = 20; // reader 0 holds two clients' keys; OpenSC 0.23 stops at 63
 
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
   private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
