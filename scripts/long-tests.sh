@@ -53,8 +53,8 @@ run scripts/isolated.sh mvn -B -ntp verify -pl hsmkit-it -am -Dtest=none \
 } >"$summary"
 cat "$summary"
 
-# The figures into docs/robustness.md, between its markers.
-doc=docs/robustness.md
+# The figures into SECURITY.md, between its markers.
+doc=SECURITY.md
 if [[ -f "$doc" ]] && grep -q 'long-summary:begin' "$doc"; then
   awk -v f="$summary" '
     /long-summary:begin/ { print; print "```text"; while ((getline l < f) > 0) print l; print "```"; skip=1; next }
