@@ -24,9 +24,7 @@ class CaCommandsTest {
 
   @BeforeEach
   void setUp() {
-    cli = new CliRunner(home);
-    cli.env.put("HSMKIT_PIN", "648219");
-    cli.ok("init", "--so-pin", "3537363231383830", "--no-dkek", "--label", "CA");
+    cli = CliRunner.initialized(home, "648219", "--label", "CA");
   }
 
   X509Certificate cert(Path p) throws Exception {

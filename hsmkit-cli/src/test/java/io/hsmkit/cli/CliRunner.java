@@ -22,6 +22,23 @@ final class CliRunner {
     }
   }
 
+  /**
+   * A runner on a token initialized without DKEK, SO-PIN 3537363231383830, with the user PIN in
+   * {@code HSMKIT_PIN} (the runbooks' values).
+   */
+  static CliRunner initialized(Path home, String userPin, String... initOptions) {
+    CliRunner cli = new CliRunner(home);
+    cli.env.put("HSMKIT_PIN", userPin);
+    String[] args = new String[4 + initOptions.length];
+    args[0] = "init";
+    args[1] = "--so-pin";
+    args[2] = "3537363231383830";
+    args[3] = "--no-dkek";
+    System.arraycopy(initOptions, 0, args, 4, initOptions.length);
+    cli.ok(args);
+    return cli;
+  }
+
   record Result(int exit, String out, String err) {}
 
   Result run(String... args) {

@@ -31,9 +31,7 @@ class CryptoCommandsTest {
 
   @BeforeEach
   void setUp() {
-    cli = new CliRunner(home);
-    cli.env.put("HSMKIT_PIN", "358138");
-    cli.ok("init", "--so-pin", "3537363231383830", "--no-dkek");
+    cli = CliRunner.initialized(home, "358138");
   }
 
   private PublicKey exportPublic(String id, String algorithm) throws Exception {

@@ -24,9 +24,7 @@ class KeyCommandsTest {
 
   @BeforeEach
   void setUp() {
-    cli = new CliRunner(home);
-    cli.env.put("HSMKIT_PIN", "358138");
-    cli.ok("init", "--so-pin", "3537363231383830", "--no-dkek");
+    cli = CliRunner.initialized(home, "358138");
   }
 
   @Test
