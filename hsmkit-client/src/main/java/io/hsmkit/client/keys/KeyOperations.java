@@ -4,7 +4,6 @@ import io.hsmkit.client.Algorithm;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPublicKey;
@@ -14,19 +13,13 @@ import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.DigestInfo;
-import org.bouncycastle.crypto.AsymmetricBlockCipher;
-import org.bouncycastle.crypto.CipherParameters;
 import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.encodings.OAEPEncoding;
-import org.bouncycastle.crypto.encodings.PKCS1Encoding;
-import org.bouncycastle.crypto.params.RSAKeyParameters;
 import org.bouncycastle.crypto.util.DigestFactory;
 
 /**
  * Private-key operations on a card key with the host doing what OpenSC does on the host: hashing,
  * PKCS#1 v1.5 signature padding (then raw RSA on the card), PKCS#1 v1.5 / OAEP unpadding after raw
- * decryption. Bouncy Castle's padding engines run around the card's raw RSA, so no padding is
- * hand-written here.
+ * decryption, both by {@link CardRsaPadding}.
  */
 public final class KeyOperations {
   private final SmartCardHsmSession session;
@@ -79,19 +72,17 @@ public final class KeyOperations {
     if (m == Mechanism.RSA_DECRYPT_RAW) {
       return session.decipher(key.keyRef(), Algorithm.RSA_DECRYPT_RAW, cryptogram);
     }
-    AsymmetricBlockCipher padding =
-        m == Mechanism.RSA_DECRYPT_PKCS1
-            ? new PKCS1Encoding(new CardRsaEngine(key, Algorithm.RSA_DECRYPT_RAW))
-            : new OAEPEncoding(
-                new CardRsaEngine(key, Algorithm.RSA_DECRYPT_RAW), oaepDigest(m), oaepDigest(m),
-                null);
-    padding.init(false, publicParams(key, true));
+    RSAPublicKey pub = rsaPublic(key);
+    int k = CardRsaPadding.modulusBytes(pub.getModulus());
+    byte[] input = new byte[k];
+    System.arraycopy(cryptogram, 0, input, k - cryptogram.length, cryptogram.length);
+    byte[] block = rawRsa(key, Algorithm.RSA_DECRYPT_RAW, input);
     try {
-      return padding.processBlock(cryptogram, 0, cryptogram.length);
+      return m == Mechanism.RSA_DECRYPT_PKCS1
+          ? CardRsaPadding.unpadPkcs1(pub, block)
+          : CardRsaPadding.unpadOaep(pub, block, oaepDigest(m), oaepDigest(m), null);
     } catch (InvalidCipherTextException e) {
       throw new HsmException("decryption failed: the padding does not check out (wrong key or mechanism?)", null);
-    } catch (CardFailure e) {
-      throw e.cause;
     }
   }
 
@@ -111,23 +102,28 @@ public final class KeyOperations {
     return Arrays.copyOfRange(out, 1, 1 + len);
   }
 
-  private byte[] pkcs1Sign(KeyInfo key, byte[] digestInfo) throws IOException, HsmException {
-    PKCS1Encoding enc = new PKCS1Encoding(new CardRsaEngine(key, Algorithm.RSA_RAW));
-    enc.init(true, publicParams(key, true));
+  private byte[] pkcs1Sign(KeyInfo key, byte[] digestInfo) throws HsmException {
+    byte[] block = CardRsaPadding.pkcs1SignatureBlock(rsaPublic(key), digestInfo);
+    return rawRsa(key, Algorithm.RSA_RAW, block);
+  }
+
+  // A transport failure reads "transport failed" here, as it did when this call ran inside BC's
+  // padding engine; other operations let the IOException through.
+  private byte[] rawRsa(KeyInfo key, Algorithm alg, byte[] block) throws HsmException {
     try {
-      return enc.processBlock(digestInfo, 0, digestInfo.length);
-    } catch (InvalidCipherTextException e) {
-      throw new HsmException("cannot pad the signature input: " + e.getMessage(), null);
-    } catch (CardFailure e) {
-      throw e.cause;
+      return alg == Algorithm.RSA_RAW
+          ? session.sign(key.keyRef(), alg, block)
+          : session.decipher(key.keyRef(), alg, block);
+    } catch (IOException e) {
+      throw new HsmException("transport failed: " + e.getMessage(), null);
     }
   }
 
-  private static RSAKeyParameters publicParams(KeyInfo key, boolean asPrivate) throws HsmException {
+  private static RSAPublicKey rsaPublic(KeyInfo key) throws HsmException {
     if (!(key.publicKey() instanceof RSAPublicKey r)) {
       throw new HsmException("key ref " + key.keyRef() + " has no RSA public key", null);
     }
-    return new RSAKeyParameters(asPrivate, r.getModulus(), r.getPublicExponent());
+    return r;
   }
 
   private static void requireEc(KeyInfo key, Mechanism m, boolean ec) throws HsmException {
@@ -167,69 +163,4 @@ public final class KeyOperations {
       throw new IllegalStateException(e);
     }
   }
-
-  /** Carries a card error through Bouncy Castle's padding engines, which only throw unchecked. */
-  private static final class CardFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient HsmException cause;
-
-    CardFailure(HsmException cause) {
-      super(cause.getMessage(), null, false, false);
-      this.cause = cause;
-    }
-  }
-
-  /**
-   * Raw RSA on the card behind Bouncy Castle's {@link AsymmetricBlockCipher} interface, with the
-   * block sizes of BC's own RSA engine (the padding engines rely on them): k−1 bytes in when
-   * encrypting, k−1 bytes out (leading zero dropped) when decrypting, k = modulus length.
-   */
-  private final class CardRsaEngine implements AsymmetricBlockCipher {
-    private final KeyInfo key;
-    private final Algorithm alg;
-    private int modulusBytes;
-    private boolean forEncryption;
-
-    CardRsaEngine(KeyInfo key, Algorithm alg) {
-      this.key = key;
-      this.alg = alg;
-    }
-
-    @Override
-    public void init(boolean forEncryption, CipherParameters param) {
-      this.forEncryption = forEncryption;
-      BigInteger n = ((RSAKeyParameters) param).getModulus();
-      modulusBytes = (n.bitLength() + 7) / 8;
-    }
-
-    @Override
-    public int getInputBlockSize() {
-      return forEncryption ? modulusBytes - 1 : modulusBytes;
-    }
-
-    @Override
-    public int getOutputBlockSize() {
-      return forEncryption ? modulusBytes : modulusBytes - 1;
-    }
-
-    @Override
-    public byte[] processBlock(byte[] in, int off, int len) {
-      byte[] block = new byte[modulusBytes];
-      System.arraycopy(in, off, block, modulusBytes - len, len);
-      try {
-        byte[] out = alg == Algorithm.RSA_RAW
-            ? session.sign(key.keyRef(), alg, block)
-            : session.decipher(key.keyRef(), alg, block);
-        if (!forEncryption && out.length == modulusBytes && out[0] == 0) {
-          return Arrays.copyOfRange(out, 1, out.length);
-        }
-        return out;
-      } catch (HsmException e) {
-        throw new CardFailure(e);
-      } catch (IOException e) {
-        throw new CardFailure(new HsmException("transport failed: " + e.getMessage(), null));
-      }
-    }
-  }
-
 }
