@@ -2,6 +2,7 @@ package io.hsmkit.jca.spi;
 
 import io.hsmkit.client.Algorithm;
 import io.hsmkit.client.HsmException;
+import io.hsmkit.client.keys.CardRsaPadding;
 import io.hsmkit.jca.CardLink;
 import io.hsmkit.jca.HsmRsaPrivateKey;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,7 @@ import java.security.interfaces.RSAKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.InvalidParameterSpecException;
+import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
@@ -31,13 +33,17 @@ import javax.crypto.IllegalBlockSizeException;
 import javax.crypto.NoSuchPaddingException;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.Digest;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.util.DigestFactory;
 
 /**
  * {@code RSA/ECB/PKCS1Padding} and {@code RSA/ECB/OAEP…}: decryption and unwrapping with a card key
- * (raw RSA on the card, {@code RSA_DECRYPT_RAW} 0x21, padding removed on the host by Bouncy
- * Castle's engines, see {@link RsaBlocks}); encryption and wrapping with a public key are handed to
- * Bouncy Castle with the same, explicitly resolved parameters, so both sides always agree.
+ * (raw RSA on the card, {@code RSA_DECRYPT_RAW} 0x21, padding removed on the host by {@link
+ * CardRsaPadding}); encryption and wrapping with a public key are handed to Bouncy Castle with the
+ * same, explicitly resolved parameters, so both sides always agree.
  *
  * <p>OAEP without parameters uses SunJCE's defaults (named hash, MGF1-SHA-1, empty label), so a
  * cryptogram from {@code Cipher.getInstance("RSA/ECB/OAEPWithSHA-256AndMGF1Padding")} of the JDK
@@ -80,7 +86,7 @@ public final class RsaCipherSpi extends CipherSpi {
   @Override
   protected int engineGetOutputSize(int inputLen) {
     if (cardPublic != null && cardKey != null) {
-      return RsaBlocks.modulusBytes(cardPublic.getModulus());
+      return CardRsaPadding.modulusBytes(cardPublic.getModulus());
     }
     return software != null ? software.getOutputSize(inputLen) : 0;
   }
@@ -136,7 +142,7 @@ public final class RsaCipherSpi extends CipherSpi {
         throw new InvalidAlgorithmParameterException("OAEP takes an OAEPParameterSpec");
       }
       p = params == null ? padding.defaultOaepParameters()
-          : RsaBlocks.checkOaep((OAEPParameterSpec) params);
+          : checkOaep((OAEPParameterSpec) params);
     } else if (params != null) {
       throw new InvalidAlgorithmParameterException("PKCS#1 v1.5 padding takes no parameters");
     } else {
@@ -234,7 +240,7 @@ public final class RsaCipherSpi extends CipherSpi {
     if (cardKey == null) {
       throw new IllegalStateException("not initialized");
     }
-    int k = RsaBlocks.modulusBytes(cardPublic.getModulus());
+    int k = CardRsaPadding.modulusBytes(cardPublic.getModulus());
     if (cryptogram.length == 0 || cryptogram.length > k) {
       throw new IllegalBlockSizeException("RSA cryptogram must be 1.." + k + " bytes");
     }
@@ -252,10 +258,45 @@ public final class RsaCipherSpi extends CipherSpi {
       throw JcaErrors.transport(e);
     }
     try {
-      return RsaBlocks.unpad(block, cardPublic, oaep);
+      return oaep == null
+          ? CardRsaPadding.unpadPkcs1(cardPublic, block)
+          : CardRsaPadding.unpadOaep(cardPublic, block, digest(oaep.getDigestAlgorithm()),
+              digest(((MGF1ParameterSpec) oaep.getMGFParameters()).getDigestAlgorithm()),
+              ((PSource.PSpecified) oaep.getPSource()).getValue());
+    } catch (InvalidCipherTextException e) {
+      throw new BadPaddingException(
+          "decryption failed: the padding does not check out (wrong key, padding or parameters?)");
     } finally {
       Arrays.fill(block, (byte) 0);
     }
+  }
+
+  /** Checks that {@code spec} is OAEP with MGF1, a known hash and an explicit label. */
+  private static OAEPParameterSpec checkOaep(OAEPParameterSpec spec)
+      throws InvalidAlgorithmParameterException {
+    if (HashAlgorithm.byName(spec.getDigestAlgorithm()).isEmpty()) {
+      throw new InvalidAlgorithmParameterException(
+          "OAEP hash " + spec.getDigestAlgorithm() + " is not supported (SHA-1/224/256/384/512)");
+    }
+    if (!"MGF1".equalsIgnoreCase(spec.getMGFAlgorithm())
+        || !(spec.getMGFParameters() instanceof MGF1ParameterSpec m)
+        || HashAlgorithm.byName(m.getDigestAlgorithm()).isEmpty()) {
+      throw new InvalidAlgorithmParameterException("OAEP needs MGF1 with SHA-1/224/256/384/512");
+    }
+    if (!(spec.getPSource() instanceof PSource.PSpecified)) {
+      throw new InvalidAlgorithmParameterException("OAEP label source must be PSpecified");
+    }
+    return spec;
+  }
+
+  private static Digest digest(String name) {
+    return switch (HashAlgorithm.byName(name).orElseThrow()) {
+      case SHA1 -> DigestFactory.createSHA1();
+      case SHA224 -> DigestFactory.createSHA224();
+      case SHA256 -> DigestFactory.createSHA256();
+      case SHA384 -> DigestFactory.createSHA384();
+      case SHA512 -> DigestFactory.createSHA512();
+    };
   }
 
   @Override

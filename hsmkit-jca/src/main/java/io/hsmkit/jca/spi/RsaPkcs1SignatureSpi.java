@@ -3,6 +3,7 @@ package io.hsmkit.jca.spi;
 import io.hsmkit.client.Algorithm;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
+import io.hsmkit.client.keys.CardRsaPadding;
 import io.hsmkit.client.keys.KeyOperations;
 import io.hsmkit.jca.CardLink;
 import io.hsmkit.jca.HsmRsaPrivateKey;
@@ -41,8 +42,8 @@ public final class RsaPkcs1SignatureSpi extends CardSignatureSpi<HsmRsaPrivateKe
     RSAPublicKey pub = publicKey(key);
     if (hash != null) {
       int need = KeyOperations.digestInfo(hash.jcaName(), new byte[hash.length()]).length
-          + RsaBlocks.PKCS1_OVERHEAD;
-      if (RsaBlocks.modulusBytes(pub.getModulus()) < need) {
+          + CardRsaPadding.PKCS1_OVERHEAD;
+      if (CardRsaPadding.modulusBytes(pub.getModulus()) < need) {
         throw new InvalidKeyException(
             "key " + key + " is too short for " + algorithmName());
       }
@@ -51,13 +52,13 @@ public final class RsaPkcs1SignatureSpi extends CardSignatureSpi<HsmRsaPrivateKe
 
   @Override
   protected int rawLimit(HsmRsaPrivateKey key) {
-    return RsaBlocks.modulusBytes(key.getModulus()) - RsaBlocks.PKCS1_OVERHEAD;
+    return CardRsaPadding.modulusBytes(key.getModulus()) - CardRsaPadding.PKCS1_OVERHEAD;
   }
 
   @Override
   protected byte[] cardInput(HsmRsaPrivateKey key, byte[] hashOrData) {
     byte[] data = hash == null ? hashOrData : KeyOperations.digestInfo(hash.jcaName(), hashOrData);
-    return RsaBlocks.pkcs1SignatureBlock(data, (RSAPublicKey) key.publicKey());
+    return CardRsaPadding.pkcs1SignatureBlock((RSAPublicKey) key.publicKey(), data);
   }
 
   @Override
