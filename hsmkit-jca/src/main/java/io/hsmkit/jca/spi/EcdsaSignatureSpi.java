@@ -16,24 +16,12 @@ import java.security.InvalidKeyException;
  * hash longer than the order, as ECDSA prescribes). The signature is minimal DER, see {@link
  * EcdsaDer}.
  */
-public final class EcdsaSignatureSpi extends CardSignatureSpi<HsmEcPrivateKey> {
+public final class EcdsaSignatureSpi extends FixedHashSignatureSpi<HsmEcPrivateKey> {
   private static final int RAW_LIMIT = 64;
-  private final HashAlgorithm hash;
 
   /** {@code hash} null is NONEwithECDSA. */
   public EcdsaSignatureSpi(CardLink link, HashAlgorithm hash) {
-    super(link, HsmEcPrivateKey.class);
-    this.hash = hash;
-  }
-
-  @Override
-  protected HashAlgorithm hash() {
-    return hash;
-  }
-
-  @Override
-  protected String algorithmName() {
-    return (hash == null ? "NONE" : hash.shortName()) + "withECDSA";
+    super(link, HsmEcPrivateKey.class, hash, "ECDSA");
   }
 
   @Override

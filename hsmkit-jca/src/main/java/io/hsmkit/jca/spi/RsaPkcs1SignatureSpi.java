@@ -18,28 +18,16 @@ import java.security.interfaces.RSAPublicKey;
  * {@code NONEwithRSA} takes the caller's bytes (normally a DigestInfo) as the data to pad, as the
  * JDK's NONEwithRSA does: at most k−11 bytes.
  */
-public final class RsaPkcs1SignatureSpi extends CardSignatureSpi<HsmRsaPrivateKey> {
-  private final HashAlgorithm hash;
-
+public final class RsaPkcs1SignatureSpi extends FixedHashSignatureSpi<HsmRsaPrivateKey> {
   /** {@code hash} null is NONEwithRSA. */
   public RsaPkcs1SignatureSpi(CardLink link, HashAlgorithm hash) {
-    super(link, HsmRsaPrivateKey.class);
-    this.hash = hash;
-  }
-
-  @Override
-  protected HashAlgorithm hash() {
-    return hash;
-  }
-
-  @Override
-  protected String algorithmName() {
-    return (hash == null ? "NONE" : hash.shortName()) + "withRSA";
+    super(link, HsmRsaPrivateKey.class, hash, "RSA");
   }
 
   @Override
   protected void checkKey(HsmRsaPrivateKey key) throws InvalidKeyException {
     RSAPublicKey pub = publicKey(key);
+    HashAlgorithm hash = hash();
     if (hash != null) {
       int need = KeyOperations.digestInfo(hash.jcaName(), new byte[hash.length()]).length
           + CardRsaPadding.PKCS1_OVERHEAD;
@@ -57,6 +45,7 @@ public final class RsaPkcs1SignatureSpi extends CardSignatureSpi<HsmRsaPrivateKe
 
   @Override
   protected byte[] cardInput(HsmRsaPrivateKey key, byte[] hashOrData) {
+    HashAlgorithm hash = hash();
     byte[] data = hash == null ? hashOrData : KeyOperations.digestInfo(hash.jcaName(), hashOrData);
     return CardRsaPadding.pkcs1SignatureBlock((RSAPublicKey) key.publicKey(), data);
   }
