@@ -165,6 +165,30 @@ class SignatureTest {
         .hasMessageContaining("245 bytes");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "NONEwithECDSA", "SHA1withECDSA", "SHA224withECDSA", "SHA256withECDSA", "SHA384withECDSA",
+    "SHA512withECDSA", "NONEwithRSA", "SHA1withRSA", "SHA224withRSA", "SHA256withRSA",
+    "SHA384withRSA", "SHA512withRSA"})
+  void fixedHash_signsAndVerifies_andNamesItselfInMessages(String alg) throws Exception {
+    boolean ec = alg.endsWith("ECDSA");
+    String alias = ec ? "p256" : "rsa2048";
+    byte[] hash = MessageDigest.getInstance("SHA-256").digest(MESSAGE);
+    byte[] data = !alg.startsWith("NONE") ? MESSAGE
+        : ec ? hash : KeyOperations.digestInfo("SHA-256", hash);
+    byte[] sig = sign(alg, alias, data);
+
+    Signature v = Signature.getInstance(alg, provider);
+    v.initVerify(pub(alias));
+    v.update(data);
+    assertThat(v.verify(sig)).isTrue();
+    v.update(MESSAGE, 1, MESSAGE.length - 1);
+    assertThat(v.verify(sig)).isFalse();
+    assertThatThrownBy(() -> v.setParameter(MGF1ParameterSpec.SHA256))
+        .isInstanceOf(InvalidAlgorithmParameterException.class)
+        .hasMessage(alg + " takes no parameters");
+  }
+
   static PSSParameterSpec pss(String hash) {
     String jca = hash.replace("SHA", "SHA-");
     int len = switch (hash) {

@@ -110,7 +110,10 @@ abstract class CardSignatureSpi<K extends HsmPrivateKey> extends SignatureSpi {
   protected void engineUpdate(byte[] b, int off, int len) throws SignatureException {
     if (verifier != null) {
       verifier.update(b, off, len);
-    } else if (signingKey == null) {
+      checkReady();
+      return; // what follows collects signing input, and its bound needs the signing key
+    }
+    if (signingKey == null) {
       throw new SignatureException("not initialized");
     }
     checkReady();
