@@ -74,6 +74,9 @@ public final class KeyOperations {
     }
     RSAPublicKey pub = rsaPublic(key);
     int k = CardRsaPadding.modulusBytes(pub.getModulus());
+    if (cryptogram.length > k) {
+      throw new HsmException("the cryptogram is longer than the key's modulus (" + k + " bytes)", null);
+    }
     byte[] input = new byte[k];
     System.arraycopy(cryptogram, 0, input, k - cryptogram.length, cryptogram.length);
     byte[] block = rawRsa(key, Algorithm.RSA_DECRYPT_RAW, input);

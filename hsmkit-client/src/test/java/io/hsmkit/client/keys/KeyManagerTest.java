@@ -132,6 +132,8 @@ class KeyManagerTest {
     // the wrong mechanism is a clean error, not garbage
     assertThatThrownBy(() -> ops.decrypt(k, Mechanism.RSA_DECRYPT_OAEP_SHA256, pkcs1.doFinal(secret)))
         .isInstanceOf(HsmException.class);
+    assertThatThrownBy(() -> ops.decrypt(k, Mechanism.RSA_DECRYPT_PKCS1, new byte[257]))
+        .isInstanceOf(HsmException.class).hasMessageContaining("longer than the key's modulus (256 bytes)");
   }
 
   @Test
