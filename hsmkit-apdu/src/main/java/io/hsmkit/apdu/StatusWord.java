@@ -55,6 +55,19 @@ public record StatusWord(int value) {
     return value & 0xFF;
   }
 
+  // Written out: a record's generated equals/hashCode bootstrap method handles on first use, which
+  // cost a short CLI command ~10 ms (BENCHMARKS.md "CLI start-up"); status words are compared on
+  // every response.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StatusWord sw && sw.value == value;
+  }
+
+  @Override
+  public int hashCode() {
+    return value;
+  }
+
   public boolean isSuccess() {
     return value == 0x9000;
   }

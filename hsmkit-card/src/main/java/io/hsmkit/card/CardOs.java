@@ -43,7 +43,13 @@ public final class CardOs implements AutoCloseable {
   public static final String ATR_HEX = "3BDE18FF8191FE1FC38031815448534D31738021408107" + "1C";
 
   private static final byte[] ATR = HexFormat.of().parseHex(ATR_HEX);
-  private static final System.Logger LOG = System.getLogger(CardOs.class.getName());
+  /**
+   * Made on first use: the first System.Logger starts the logging back end (java.util.logging),
+   * which short CLI commands that never log should not pay for.
+   */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger(CardOs.class.getName());
+  }
 
   private final StateStore store;
   private final CardCrypto crypto;
@@ -222,11 +228,11 @@ public final class CardOs implements AutoCloseable {
     } catch (SwException e) {
       return new ResponseApdu(e.sw());
     } catch (StateException e) {
-      LOG.log(Level.ERROR, "card state could not be written: {0}", e.getMessage());
+      Log.LOG.log(Level.ERROR, "card state could not be written: {0}", e.getMessage());
       return new ResponseApdu(StatusWord.MEMORY_FAILURE);
     } catch (RuntimeException e) {
       // A handler bug must not take the card down or leak anything: answer 6F00, keep the state.
-      LOG.log(Level.ERROR, "INS {0} failed: {1}", String.format("%02X", apdu.ins()), e.toString());
+      Log.LOG.log(Level.ERROR, "INS {0} failed: {1}", String.format("%02X", apdu.ins()), e.toString());
       return new ResponseApdu(StatusWord.UNKNOWN_ERROR);
     }
   }

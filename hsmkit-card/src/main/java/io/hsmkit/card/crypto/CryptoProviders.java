@@ -25,7 +25,13 @@ public final class CryptoProviders {
 
   static final String ACCP_CLASS = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
 
-  private static final System.Logger LOG = System.getLogger(CryptoProviders.class.getName());
+  /**
+   * Made on first use: the first System.Logger starts the logging back end (java.util.logging),
+   * which short CLI commands that never log should not pay for.
+   */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger(CryptoProviders.class.getName());
+  }
 
   /**
    * Bouncy Castle's provider, built on first use: its constructor registers some 500 classes
@@ -155,7 +161,7 @@ public final class CryptoProviders {
       Provider p = (Provider) c.getField("INSTANCE").get(null);
       Object error = c.getMethod("getLoadingError").invoke(p);
       if (error != null) {
-        LOG.log(Level.INFO, "ACCP not usable here ({0}); using Bouncy Castle and the JDK", error);
+        Log.LOG.log(Level.INFO, "ACCP not usable here ({0}); using Bouncy Castle and the JDK", error);
         return Optional.empty();
       }
       c.getMethod("assertHealthy").invoke(p);
@@ -164,7 +170,7 @@ public final class CryptoProviders {
       return Optional.empty();
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      LOG.log(Level.INFO, "ACCP not usable here ({0}); using Bouncy Castle and the JDK", cause);
+      Log.LOG.log(Level.INFO, "ACCP not usable here ({0}); using Bouncy Castle and the JDK", cause);
       return Optional.empty();
     }
   }

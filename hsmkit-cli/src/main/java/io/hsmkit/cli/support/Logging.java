@@ -1,10 +1,14 @@
 package io.hsmkit.cli.support;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -15,45 +19,96 @@ import java.util.logging.Logger;
  * APDU data or secrets, so verbose output is safe to share.
  */
 public final class Logging {
-  /** Held strongly: java.util.logging forgets the level of a logger that is garbage collected. */
-  private static final Logger PROJECT = Logger.getLogger("io.hsmkit");
+  private static final String CONFIG_CLASS = "java.util.logging.config.class";
 
-  private static final Logger ROOT = Logger.getLogger("");
+  /** Held strongly: java.util.logging forgets the level of a logger that is garbage collected. */
+  private static Logger project;
+
+  private static PrintWriter err = new PrintWriter(System.err, true);
+  private static boolean verbose;
+  private static boolean started;
 
   private Logging() {}
 
+  /**
+   * Sets where and how much is logged. Starting java.util.logging costs a short command ~10 ms
+   * (BENCHMARKS.md "CLI start-up") and most commands never log, so the settings are only recorded
+   * here and applied by {@link Config} when the first logger is made, if ever; later calls apply
+   * them at once. Logging is process-wide, so the last call wins.
+   */
   public static synchronized void configure(PrintWriter err, boolean verbose) {
-    for (Handler h : ROOT.getHandlers()) {
-      ROOT.removeHandler(h);
+    Logging.err = err;
+    Logging.verbose = verbose;
+    if (started) {
+      apply();
+    } else {
+      System.setProperty(CONFIG_CLASS, Config.class.getName());
     }
-    ROOT.setLevel(Level.WARNING);
-    PROJECT.setLevel(verbose ? Level.ALL : Level.INFO);
-    Handler handler =
-        new Handler() {
-          @Override
-          public void publish(LogRecord r) {
-            if (!isLoggable(r)) {
-              return;
-            }
-            synchronized (err) {
-              err.print(getFormatter().format(r));
-              err.flush();
-            }
-          }
+  }
 
-          @Override
-          public void flush() {
-            err.flush();
-          }
+  /**
+   * Named by {@code java.util.logging.config.class}: the LogManager makes one when it starts, in
+   * place of reading {@code logging.properties}, and takes the configuration it hands over.
+   */
+  public static final class Config {
+    public Config() throws IOException {
+      boolean v;
+      synchronized (Logging.class) {
+        started = true;
+        v = verbose;
+      }
+      String props =
+          "handlers=" + StderrHandler.class.getName() + "\n"
+              + ".level=WARNING\n"
+              + "io.hsmkit.level=" + (v ? "ALL" : "INFO") + "\n";
+      LogManager.getLogManager()
+          .readConfiguration(new ByteArrayInputStream(props.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+  }
 
-          @Override
-          public void close() {
-            err.flush();
-          }
-        };
-    handler.setLevel(Level.ALL);
-    handler.setFormatter(new OneLine(verbose));
-    ROOT.addHandler(handler);
+  /** One line per record to the writer of the last {@link #configure}. */
+  public static final class StderrHandler extends Handler {
+    private final PrintWriter out;
+
+    public StderrHandler() {
+      synchronized (Logging.class) {
+        out = err;
+        setFormatter(new OneLine(verbose));
+      }
+      setLevel(Level.ALL);
+    }
+
+    @Override
+    public void publish(LogRecord r) {
+      if (!isLoggable(r)) {
+        return;
+      }
+      synchronized (out) {
+        out.print(getFormatter().format(r));
+        out.flush();
+      }
+    }
+
+    @Override
+    public void flush() {
+      out.flush();
+    }
+
+    @Override
+    public void close() {
+      out.flush();
+    }
+  }
+
+  private static void apply() {
+    Logger root = Logger.getLogger("");
+    for (Handler h : root.getHandlers()) {
+      root.removeHandler(h);
+    }
+    root.setLevel(Level.WARNING);
+    project = Logger.getLogger("io.hsmkit");
+    project.setLevel(verbose ? Level.ALL : Level.INFO);
+    root.addHandler(new StderrHandler());
   }
 
   private static final class OneLine extends Formatter {
