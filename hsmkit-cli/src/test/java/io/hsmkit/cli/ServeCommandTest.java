@@ -35,12 +35,17 @@ class ServeCommandTest {
   }
 
   private Process startServe(Path state, int port, Path stderr) throws IOException {
+    return startServe(state, port, stderr, List.of());
+  }
+
+  private Process startServe(Path state, int port, Path stderr, List<String> globalOptions)
+      throws IOException {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            List.of(java, "-cp", cp, "io.hsmkit.cli.Main", "serve", "--state", state.toString(),
-                "--port", String.valueOf(port)));
+    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", cp, "io.hsmkit.cli.Main"));
+    cmd.addAll(globalOptions);
+    cmd.addAll(List.of("serve", "--state", state.toString(), "--port", String.valueOf(port)));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectErrorStream(false);
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.redirectError(stderr.toFile());
@@ -135,5 +140,29 @@ class ServeCommandTest {
     assertThat(Files.readString(stderr))
         .containsOnlyOnce("not reachable (Connection refused)") // later retries log at DEBUG
         .contains("hsmkit: connected to vpcd 127.0.0.1:" + port);
+  }
+
+  /** Logging starts only on the first record; --verbose must still reach it (levels, format). */
+  @Test
+  void serve_verbose_logsTheRetriesAsOneLineEach() throws Exception {
+    Path stderr = temp.resolve("stderr.txt");
+    int port;
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress("127.0.0.1", 0));
+      port = probe.getLocalPort();
+    }
+    process = startServe(temp.resolve("card"), port, stderr, List.of("--verbose"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (Files.readString(stderr).split("not reachable", -1).length < 4) {
+      assertThat(System.nanoTime()).as("three retry messages within 30 s").isLessThan(deadline);
+      assertThat(process.isAlive()).isTrue();
+      Thread.sleep(50);
+    }
+    process.destroy();
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readAllLines(stderr))
+        .filteredOn(l -> l.contains("not reachable"))
+        .hasSizeGreaterThanOrEqualTo(3)
+        .allSatisfy(l -> assertThat(l).startsWith("hsmkit: vpcd at 127.0.0.1:" + port));
   }
 }
