@@ -100,7 +100,7 @@ public final class CommandContext {
   /** The master key the user PIN opened in this session; {@code 6982} when not logged in. */
   public byte[] masterKey() throws SwException {
     byte[] mk = security.masterKey();
-    if (!security.userPinVerified() || mk == null) {
+    if (mk == null) {
       throw new SwException(StatusWord.SECURITY_STATUS_NOT_SATISFIED);
     }
     return mk;

@@ -10,19 +10,18 @@ public final class SecurityStatus {
   /** No current EF. */
   public static final int NO_EF = -1;
 
-  private boolean userPinVerified;
+  /** Non-null exactly while the user PIN is verified. */
   private byte[] masterKey;
   private int currentEf = NO_EF;
 
   public boolean userPinVerified() {
-    return userPinVerified;
+    return masterKey != null;
   }
 
   /** User PIN verified: the session holds the master key it opened. */
   public void login(byte[] openedMasterKey) {
     logout();
     this.masterKey = openedMasterKey.clone();
-    this.userPinVerified = true;
   }
 
   /** Ends the login and wipes the master key. */
@@ -31,7 +30,6 @@ public final class SecurityStatus {
       java.util.Arrays.fill(masterKey, (byte) 0);
     }
     masterKey = null;
-    userPinVerified = false;
   }
 
   /** The open master key (the card's own array: do not keep or change it), or null. */
