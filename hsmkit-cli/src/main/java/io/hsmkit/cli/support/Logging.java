@@ -4,13 +4,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
  * Routes the libraries' {@link System.Logger} output (java.util.logging by default) to stderr as
@@ -20,9 +20,6 @@ import java.util.logging.Logger;
  */
 public final class Logging {
   private static final String CONFIG_CLASS = "java.util.logging.config.class";
-
-  /** Held strongly: java.util.logging forgets the level of a logger that is garbage collected. */
-  private static Logger project;
 
   private static PrintWriter err = new PrintWriter(System.err, true);
   private static boolean verbose;
@@ -40,7 +37,7 @@ public final class Logging {
     Logging.err = err;
     Logging.verbose = verbose;
     if (started) {
-      apply();
+      readConfiguration();
     } else {
       System.setProperty(CONFIG_CLASS, Config.class.getName());
     }
@@ -51,18 +48,28 @@ public final class Logging {
    * place of reading {@code logging.properties}, and takes the configuration it hands over.
    */
   public static final class Config {
-    public Config() throws IOException {
-      boolean v;
+    public Config() {
       synchronized (Logging.class) {
         started = true;
-        v = verbose;
+        readConfiguration();
       }
-      String props =
-          "handlers=" + StderrHandler.class.getName() + "\n"
-              + ".level=WARNING\n"
-              + "io.hsmkit.level=" + (v ? "ALL" : "INFO") + "\n";
+    }
+  }
+
+  /**
+   * The one configuration, as properties: the LogManager resets every logger and handler to it
+   * and keeps the levels by name, so loggers made later get them too.
+   */
+  private static void readConfiguration() {
+    String props =
+        "handlers=" + StderrHandler.class.getName() + "\n"
+            + ".level=WARNING\n"
+            + "io.hsmkit.level=" + (verbose ? "ALL" : "INFO") + "\n";
+    try {
       LogManager.getLogManager()
           .readConfiguration(new ByteArrayInputStream(props.getBytes(StandardCharsets.ISO_8859_1)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array does not fail to read
     }
   }
 
@@ -98,17 +105,6 @@ public final class Logging {
     public void close() {
       out.flush();
     }
-  }
-
-  private static void apply() {
-    Logger root = Logger.getLogger("");
-    for (Handler h : root.getHandlers()) {
-      root.removeHandler(h);
-    }
-    root.setLevel(Level.WARNING);
-    project = Logger.getLogger("io.hsmkit");
-    project.setLevel(verbose ? Level.ALL : Level.INFO);
-    root.addHandler(new StderrHandler());
   }
 
   private static final class OneLine extends Formatter {
