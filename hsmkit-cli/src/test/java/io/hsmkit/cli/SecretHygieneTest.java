@@ -140,32 +140,20 @@ class SecretHygieneTest {
         "002C00810E" + SO_PIN + newPin,
         "8052000020" + share);
     Path stderr = home.resolve("serve.err");
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     try (java.net.ServerSocket vpcd = new java.net.ServerSocket()) {
       vpcd.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
       vpcd.setSoTimeout(30_000);
-      ProcessBuilder pb = new ProcessBuilder(List.of(javaBin, "-cp", cp, "io.hsmkit.cli.Main",
-          "--verbose", "serve", "--state", home.resolve("card").toString(), "--port",
-          String.valueOf(vpcd.getLocalPort())));
+      ProcessBuilder pb = VpcdPeer.hsmkit(List.of("--verbose", "serve", "--state",
+          home.resolve("card").toString(), "--port", String.valueOf(vpcd.getLocalPort())), stderr);
       pb.environment().put("HSMKIT_DEBUG", "1");
-      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      pb.redirectError(stderr.toFile());
       Process serve = pb.start();
       try (java.net.Socket s = vpcd.accept()) {
         s.setSoTimeout(10_000);
         var in = new java.io.DataInputStream(s.getInputStream());
         var out = s.getOutputStream();
         for (String a : apdus) {
-          byte[] b = hex.parseHex(a);
-          byte[] f = new byte[b.length + 2];
-          f[0] = (byte) (b.length >>> 8);
-          f[1] = (byte) b.length;
-          System.arraycopy(b, 0, f, 2, b.length);
-          out.write(f);
-          out.flush();
-          byte[] r = new byte[in.readUnsignedShort()];
-          in.readFully(r);
+          VpcdPeer.send(out, hex.parseHex(a));
+          VpcdPeer.receive(in);
         }
       } finally {
         serve.destroy();

@@ -1,5 +1,7 @@
 package io.hsmkit.cli;
 
+import static io.hsmkit.cli.VpcdPeer.receive;
+import static io.hsmkit.cli.VpcdPeer.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hsmkit.card.CardEnvironment;
@@ -12,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,31 +43,9 @@ class ServeCommandTest {
 
   private Process startServe(Path state, int port, Path stderr, List<String> globalOptions)
       throws IOException {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", cp, "io.hsmkit.cli.Main"));
-    cmd.addAll(globalOptions);
-    cmd.addAll(List.of("serve", "--state", state.toString(), "--port", String.valueOf(port)));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.redirectErrorStream(false);
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    pb.redirectError(stderr.toFile());
-    return pb.start();
-  }
-
-  private static void send(OutputStream out, byte[] payload) throws IOException {
-    byte[] f = new byte[payload.length + 2];
-    f[0] = (byte) (payload.length >>> 8);
-    f[1] = (byte) payload.length;
-    System.arraycopy(payload, 0, f, 2, payload.length);
-    out.write(f);
-    out.flush();
-  }
-
-  private static byte[] receive(DataInputStream in) throws IOException {
-    byte[] b = new byte[in.readUnsignedShort()];
-    in.readFully(b);
-    return b;
+    List<String> args = new ArrayList<>(globalOptions);
+    args.addAll(List.of("serve", "--state", state.toString(), "--port", String.valueOf(port)));
+    return VpcdPeer.hsmkit(args, stderr).start();
   }
 
   @Test
