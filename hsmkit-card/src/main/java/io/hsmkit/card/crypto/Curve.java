@@ -35,7 +35,6 @@ public enum Curve {
   private static final Curve[] VALUES = values();
 
   private final CurveName table;
-  private final String curveName;
   private final X9ECParameters x9;
   private final ASN1ObjectIdentifier oid;
   private final ECParameterSpec spec;
@@ -44,7 +43,6 @@ public enum Curve {
   Curve(CurveName table) {
     String name = table.canonical();
     this.table = table;
-    this.curveName = name;
     // Bouncy Castle's hand-optimised implementation where it has one (all but brainpool): the
     // same parameters, but point arithmetic several times faster than the generic Fp curve.
     X9ECParameters custom = CustomNamedCurves.getByName(name);
@@ -61,7 +59,7 @@ public enum Curve {
 
   /** The name as Bouncy Castle and OpenSSL know it, e.g. {@code brainpoolP256r1}. */
   public String curveName() {
-    return curveName;
+    return table.canonical();
   }
 
   public ASN1ObjectIdentifier oid() {
@@ -119,7 +117,7 @@ public enum Curve {
   public ECPoint decodePoint(byte[] encoded) {
     ECPoint p = x9.getCurve().decodePoint(encoded);
     if (p.isInfinity() || !p.isValid()) {
-      throw new IllegalArgumentException("point not on " + curveName);
+      throw new IllegalArgumentException("point not on " + table.canonical());
     }
     return p;
   }
