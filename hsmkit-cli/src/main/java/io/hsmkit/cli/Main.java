@@ -92,6 +92,18 @@ public final class Main {
     return cl;
   }
 
+  /**
+   * The whole command tree with no environment and no output, for generated documentation (the
+   * man pages and completion script of the release packages).
+   */
+  public static CommandLine documentationTree() {
+    PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
+    CommandLine cl =
+        new CommandLine(new HsmkitCommand(Map.of(), new Secrets(Map.of(), null), sink, sink));
+    HsmkitCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
+    return cl;
+  }
+
   /** The first word that is neither an option nor the value of the root's {@code --token}. */
   static String firstCommand(String[] args) {
     for (int i = 0; i < args.length; i++) {
