@@ -35,11 +35,11 @@ run() {
 # 1. Properties: card (hostile APDUs, ECDH points, blob flips) and the apdu codecs at $tries.
 run mvn -B -ntp verify -pl hsmkit-apdu,hsmkit-card -am \
   -Dtest='*Properties,DkekAndWrapTest,CommandApduTest,TlvTest' -Dsurefire.failIfNoSpecifiedTests=false \
-  -Djqwik.tries.default="$tries"
+  -Dhsmkit.tries="$tries"
 # 2. The vpcd bridge under hostile sessions (each opens two TCP connections: fewer tries).
 run mvn -B -ntp verify -pl hsmkit-bridge -am \
   -Dtest='VpcdFuzzProperties' -Dsurefire.failIfNoSpecifiedTests=false \
-  -Djqwik.tries.default=$((tries / 100))
+  -Dhsmkit.tries=$((tries / 100))
 # 3. SIGKILL soak and load, through real OpenSC and pcscd.
 run scripts/isolated.sh mvn -B -ntp verify -pl hsmkit-it -am -Dtest=none \
   -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='KillSoakIT,LoadIT' \

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HexFormat;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import io.hsmkit.proptest.Gen;
+import io.hsmkit.proptest.Property;
 import org.junit.jupiter.api.Test;
 
 class CommandApduTest {
@@ -66,33 +63,42 @@ class CommandApduTest {
     assertThat(verify.toString()).doesNotContain("358138").doesNotContain("333538313338");
   }
 
-  @Property
-  void encodeThenParse_roundTrips(@ForAll("apdus") CommandApdu apdu) throws Exception {
-    CommandApdu back = CommandApdu.parse(apdu.toBytes());
-    assertThat(back.toBytes()).isEqualTo(apdu.toBytes());
-    assertThat(back.ne()).isEqualTo(apdu.ne());
-    assertThat(back.data()).isEqualTo(apdu.data());
-  }
+  /** Property cases of this class ({@code -Dhsmkit.tries} raises them). */
+  private static final int TRIES = Property.tries(3000);
 
-  @Property
-  void parse_randomBytes_neverThrowsUnchecked(@ForAll byte[] bytes) {
-    try {
-      CommandApdu.parse(bytes);
-    } catch (MalformedApduException expected) {
-      // fine: a clean, checked rejection
-    }
-  }
-
-  @Provide
-  Arbitrary<CommandApdu> apdus() {
-    Arbitrary<Integer> b = Arbitraries.integers().between(0, 255);
-    Arbitrary<byte[]> data =
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(700);
-    Arbitrary<Integer> ne = Arbitraries.oneOf(Arbitraries.just(-1), Arbitraries.integers().between(1, 65536));
-    return net.jqwik.api.Combinators.combine(b, b, data, ne, Arbitraries.of(true, false))
-        .as((ins, p1, d, n, ext) -> {
-          boolean mustExt = d.length > 255 || n > 256;
-          return new CommandApdu(0x80, ins, p1, 0, d, n, ext || mustExt);
+  @Test
+  void encodeThenParse_roundTrips() {
+    Property.forAll(
+        TRIES,
+        gen -> {
+          CommandApdu apdu = apdu(gen);
+          CommandApdu back = CommandApdu.parse(apdu.toBytes());
+          assertThat(back.toBytes()).isEqualTo(apdu.toBytes());
+          assertThat(back.ne()).isEqualTo(apdu.ne());
+          assertThat(back.data()).isEqualTo(apdu.data());
         });
+  }
+
+  @Test
+  void parse_randomBytes_neverThrowsUnchecked() {
+    Property.forAll(
+        TRIES,
+        gen -> {
+          try {
+            CommandApdu.parse(gen.bytes(0, 300));
+          } catch (MalformedApduException expected) {
+            // fine: a clean, checked rejection
+          }
+        });
+  }
+
+  /** Any CLA 80 APDU, short or extended (extended where the data or Ne need it). */
+  private static CommandApdu apdu(Gen gen) {
+    int ins = gen.between(0, 255);
+    int p1 = gen.between(0, 255);
+    byte[] d = gen.bytes(0, 700);
+    int n = gen.bool() ? -1 : gen.between(1, 65536);
+    boolean mustExt = d.length > 255 || n > 256;
+    return new CommandApdu(0x80, ins, p1, 0, d, n, gen.bool() || mustExt);
   }
 }

@@ -17,14 +17,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import io.hsmkit.proptest.Gen;
+import io.hsmkit.proptest.Property;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The vpcd side turned hostile: one {@link VpcdClient} serving a real, file-backed card is fed
@@ -36,7 +33,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * here the limit is 1024 so oversized frames (up to 0xFFFF) are exercised and must be answered
  * 6700 without being kept.
  *
- * <p>Tries: {@code jqwik.tries.default} of this module (500; scripts/long-tests.sh raises it).
+ * <p>Tries: 500 sessions ({@code -Dhsmkit.tries} raises them: scripts/long-tests.sh).
  */
 class VpcdFuzzProperties {
   private static final HexFormat HEX = HexFormat.of();
@@ -70,7 +67,7 @@ class VpcdFuzzProperties {
     public void close() {}
   };
 
-  @BeforeContainer
+  @BeforeAll
   static void start() throws Exception {
     JUL.setUseParentHandlers(false);
     JUL.addHandler(CAPTURE);
@@ -91,7 +88,7 @@ class VpcdFuzzProperties {
     clientThread = client.start();
   }
 
-  @AfterContainer
+  @AfterAll
   static void stop() throws Exception {
     client.stop();
     assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
@@ -106,9 +103,12 @@ class VpcdFuzzProperties {
   /** One piece of a hostile session. */
   record Piece(int kind, byte[] bytes, int length) {}
 
-  @Property
-  void hostileSession_clientReconnects_andCardStaysConsistent(
-      @ForAll("sessions") List<Piece> session) throws Exception {
+  @Test
+  void hostileSession_clientReconnects_andCardStaysConsistent() {
+    Property.forAll(Property.tries(500), gen -> hostileSession(session(gen)));
+  }
+
+  private static void hostileSession(List<Piece> session) throws Exception {
     try (Socket s = server.accept()) {
       s.setSoTimeout(2_000);
       s.setTcpNoDelay(true);
@@ -204,13 +204,13 @@ class VpcdFuzzProperties {
     }
   }
 
-  @Provide
-  Arbitrary<List<Piece>> sessions() {
-    Arbitrary<Piece> piece = Combinators.combine(
-            Arbitraries.integers().between(0, 7),
-            Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
-            Arbitraries.integers().between(0, 0xFFFF))
-        .as(Piece::new);
-    return piece.list().ofMinSize(1).ofMaxSize(12);
+  /** One to twelve pieces of any kind. */
+  private static List<Piece> session(Gen gen) {
+    int n = gen.between(1, 12);
+    List<Piece> pieces = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      pieces.add(new Piece(gen.between(0, 7), gen.bytes(0, 300), gen.between(0, 0xFFFF)));
+    }
+    return pieces;
   }
 }

@@ -7,18 +7,14 @@ import io.hsmkit.card.state.CardState;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import io.hsmkit.proptest.Gen;
+import io.hsmkit.proptest.Property;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.ECFieldElement;
 import org.bouncycastle.math.ec.ECPoint;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * ECDH (DECIPHER algorithm 80) with generated invalid peer points, on a key of each of the 12
@@ -29,7 +25,7 @@ import org.bouncycastle.math.ec.ECPoint;
  * bit by bit). Every case must get {@code 6A80} and change nothing. All 12 curves have cofactor 1,
  * so the curves themselves have no small-order points to try.
  *
- * <p>Tries: {@code jqwik.tries.default} (junit-platform.properties; the long profile raises it).
+ * <p>Tries: 10,000 ({@code -Dhsmkit.tries} raises them: the long profile).
  */
 class EcdhInvalidPointProperties {
   private static KeyTestCard t;
@@ -38,7 +34,7 @@ class EcdhInvalidPointProperties {
   private static final int POINTS = 16;
   private static final ECPoint[][] VALID = new ECPoint[Curve.values().length][POINTS];
 
-  @BeforeContainer
+  @BeforeAll
   static void makeKeys() {
     t = KeyTestCard.loggedIn();
     for (Curve c : Curve.values()) {
@@ -53,7 +49,7 @@ class EcdhInvalidPointProperties {
   private static final java.util.concurrent.atomic.AtomicLong CASES =
       new java.util.concurrent.atomic.AtomicLong();
 
-  @AfterContainer
+  @AfterAll
   static void report() {
     System.out.println("[hsmkit-summary] ECDH: invalid points rejected = " + CASES.get());
   }
@@ -74,50 +70,54 @@ class EcdhInvalidPointProperties {
     }
   }
 
-  @Property
-  void invalidPeerPoint_gets6A80_andChangesNothing(@ForAll("invalidPoints") Case c) {
-    CardState before = t.card.state().copy();
+  @Test
+  void invalidPeerPoint_gets6A80_andChangesNothing() {
+    Property.forAll(
+        Property.tries(10_000),
+        gen -> {
+          Case c = invalidPoint(gen);
+          CardState before = t.card.state().copy();
 
-    KeyTestCard.Reply r = t.decipher(id(c.curve()), 0x80, c.point());
+          KeyTestCard.Reply r = t.decipher(id(c.curve()), 0x80, c.point());
 
-    assertThat(Integer.toHexString(r.sw())).as(c.toString()).isEqualTo("6a80");
-    assertThat(r.data()).isEmpty();
-    assertThat(t.card.state()).isEqualTo(before);
-    CASES.incrementAndGet();
+          assertThat(Integer.toHexString(r.sw())).as(c.toString()).isEqualTo("6a80");
+          assertThat(r.data()).isEmpty();
+          assertThat(t.card.state()).isEqualTo(before);
+          CASES.incrementAndGet();
+        });
   }
 
   /** The control: a valid point of the key's curve is accepted (so the property can fail). */
-  @Property(tries = 50)
-  void validPeerPoint_gets9000(@ForAll("curves") Curve curve, @ForAll("scalars") BigInteger k) {
-    ECPoint q = curve.x9().getG().multiply(k.mod(curve.x9().getN().subtract(BigInteger.ONE))
-        .add(BigInteger.ONE)).normalize();
+  @Test
+  void validPeerPoint_gets9000() {
+    Property.forAll(
+        50,
+        gen -> {
+          Curve curve = gen.oneOf(CURVES);
+          BigInteger k = scalar(gen);
+          ECPoint q = curve.x9().getG().multiply(k.mod(curve.x9().getN().subtract(BigInteger.ONE))
+              .add(BigInteger.ONE)).normalize();
 
-    KeyTestCard.Reply r = t.decipher(id(curve), 0x80, q.getEncoded(false));
+          KeyTestCard.Reply r = t.decipher(id(curve), 0x80, q.getEncoded(false));
 
-    assertThat(Integer.toHexString(r.sw())).isEqualTo("9000");
-    assertThat(r.data()).hasSize(1 + 2 * curve.fieldBytes());
+          assertThat(Integer.toHexString(r.sw())).isEqualTo("9000");
+          assertThat(r.data()).hasSize(1 + 2 * curve.fieldBytes());
+        });
   }
 
-  @Provide
-  Arbitrary<Curve> curves() {
-    return Arbitraries.of(CURVES);
+  private static BigInteger scalar(Gen gen) {
+    return gen.between(BigInteger.ONE, BigInteger.TWO.pow(520));
   }
 
-  @Provide
-  Arbitrary<BigInteger> scalars() {
-    return Arbitraries.bigIntegers().between(BigInteger.ONE, BigInteger.TWO.pow(520));
-  }
-
-  @Provide
-  Arbitrary<Case> invalidPoints() {
-    Arbitrary<Tuple.Tuple4<Curve, Curve, BigInteger, byte[]>> base =
-        Combinators.combine(curves(), curves(), scalars(),
-                Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(140))
-            .as(Tuple::of);
-    Arbitrary<Integer> kind = Arbitraries.integers().between(0, 9);
-    return Combinators.combine(base, kind, Arbitraries.integers().between(0, 1 << 20))
-        .as((b, k, n) -> make(b.get1(), b.get2(), b.get3(), b.get4(), k, n))
-        .filter(c -> !onCurveUncompressed(c.curve(), c.point()));
+  /** One invalid case; the (rare) draw that happens to be a valid point is drawn again. */
+  private static Case invalidPoint(Gen gen) {
+    while (true) {
+      Case c = make(gen.oneOf(CURVES), gen.oneOf(CURVES), scalar(gen), gen.bytes(0, 140),
+          gen.between(0, 9), gen.between(0, 1 << 20));
+      if (!onCurveUncompressed(c.curve(), c.point())) {
+        return c;
+      }
+    }
   }
 
   private static Case make(Curve curve, Curve other, BigInteger k, byte[] noise, int kind, int n) {

@@ -9,12 +9,8 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.BigRange;
+import io.hsmkit.proptest.Gen;
+import io.hsmkit.proptest.Property;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERSequence;
@@ -45,40 +41,43 @@ class KeyOperationsTest {
         .isEqualTo("300d" + "02050080000001" + "02047fffffff");
   }
 
-  @Property(tries = 300)
-  void ecdsaSignature_anyP521Values_haveFixedWidthAndDecodeBack(
-      @ForAll @BigRange(min = "1", max = P521_MAX) BigInteger r,
-      @ForAll @BigRange(min = "1", max = P521_MAX) BigInteger s)
-      throws Exception {
-    byte[] der = KeyOperations.ecdsaSignature(r, s, 66);
+  @Test
+  void ecdsaSignature_anyP521Values_haveFixedWidthAndDecodeBack() {
+    Property.forAll(
+        300,
+        gen -> {
+          BigInteger r = p521Value(gen);
+          BigInteger s = p521Value(gen);
+          byte[] der = KeyOperations.ecdsaSignature(r, s, 66);
 
-    List<Tlv> ints = Tlv.parseFirst(der).children();
-    assertThat(ints).extracting(Tlv::length).containsOnly(66);
-    assertThat(new BigInteger(1, ints.get(0).value())).isEqualTo(r);
-    assertThat(new BigInteger(1, ints.get(1).value())).isEqualTo(s);
-    assertThat(der.length).isEqualTo(3 + 2 * 68); // 30 81 88: always above OpenSC's 137 bucket
+          List<Tlv> ints = Tlv.parseFirst(der).children();
+          assertThat(ints).extracting(Tlv::length).containsOnly(66);
+          assertThat(new BigInteger(1, ints.get(0).value())).isEqualTo(r);
+          assertThat(new BigInteger(1, ints.get(1).value())).isEqualTo(s);
+          assertThat(der.length).isEqualTo(3 + 2 * 68); // 30 81 88: above OpenSC's 137 bucket
+        });
   }
 
-  @Property(tries = 500)
-  void fixedWidth_ofProviderDer_equalsEcdsaSignature(
-      @ForAll @BigRange(min = "1", max = P521_MAX) BigInteger r,
-      @ForAll @BigRange(min = "1", max = P521_MAX) BigInteger s,
-      @ForAll("widths") int width)
-      throws Exception {
-    BigInteger limit = BigInteger.ONE.shiftLeft(8 * width);
-    BigInteger rr = r.mod(limit).max(BigInteger.ONE);
-    BigInteger ss = s.mod(limit).max(BigInteger.ONE);
-    byte[] minimal =
-        new DERSequence(new ASN1Encodable[] {new ASN1Integer(rr), new ASN1Integer(ss)})
-            .getEncoded();
+  @Test
+  void fixedWidth_ofProviderDer_equalsEcdsaSignature() {
+    Property.forAll(
+        500,
+        gen -> {
+          int width = gen.oneOfInts(24, 28, 32, 40, 48, 64, 66);
+          BigInteger limit = BigInteger.ONE.shiftLeft(8 * width);
+          BigInteger rr = p521Value(gen).mod(limit).max(BigInteger.ONE);
+          BigInteger ss = p521Value(gen).mod(limit).max(BigInteger.ONE);
+          byte[] minimal =
+              new DERSequence(new ASN1Encodable[] {new ASN1Integer(rr), new ASN1Integer(ss)})
+                  .getEncoded();
 
-    assertThat(KeyOperations.fixedWidth(minimal, width))
-        .isEqualTo(KeyOperations.ecdsaSignature(rr, ss, width));
+          assertThat(KeyOperations.fixedWidth(minimal, width))
+              .isEqualTo(KeyOperations.ecdsaSignature(rr, ss, width));
+        });
   }
 
-  @Provide
-  Arbitrary<Integer> widths() {
-    return Arbitraries.of(24, 28, 32, 40, 48, 64, 66);
+  private static BigInteger p521Value(Gen gen) {
+    return gen.between(BigInteger.ONE, new BigInteger(P521_MAX));
   }
 
   @Test

@@ -7,19 +7,22 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.hsmkit.proptest.Property;
 import org.junit.jupiter.api.Test;
 
 class PasswordSharesProperties {
 
-  @Property(tries = 200)
-  void anyThresholdShares_recombineThePassword_fewerDoNot(
-      @ForAll @IntRange(min = 2, max = 5) int threshold, @ForAll @IntRange(min = 0, max = 3) int extra,
-      @ForAll long seed) {
+  @Test
+  void anyThresholdShares_recombineThePassword_fewerDoNot() {
+    Property.forAll(
+        200, gen -> thresholdShares(gen.between(2, 5), gen.between(0, 3), gen.nextLong()));
+  }
+
+  private static void thresholdShares(int threshold, int extra, long seed) throws Exception {
     int total = Math.max(3, threshold + extra);
-    SecureRandom rnd = new SecureRandom(BigInteger.valueOf(seed).toByteArray());
+    // seeded before first use, SHA1PRNG is deterministic: a failing case replays from its seed
+    SecureRandom rnd = SecureRandom.getInstance("SHA1PRNG");
+    rnd.setSeed(seed);
     PasswordShares.Split s = PasswordShares.split(threshold, total, rnd);
     assertThat(s.prime().bitLength()).isEqualTo(64);
     assertThat(s.password().length).isLessThanOrEqualTo(8);
@@ -31,10 +34,14 @@ class PasswordSharesProperties {
         .isNotEqualTo(s.password());
   }
 
-  @Property(tries = 300)
-  void format_parse_roundTrip(@ForAll long v) {
-    BigInteger b = BigInteger.valueOf(v).abs();
-    assertThat(PasswordShares.parse(PasswordShares.format(b))).isEqualTo(b);
+  @Test
+  void format_parse_roundTrip() {
+    Property.forAll(
+        300,
+        gen -> {
+          BigInteger b = BigInteger.valueOf(gen.nextLong()).abs();
+          assertThat(PasswordShares.parse(PasswordShares.format(b))).isEqualTo(b);
+        });
   }
 
   @Test
