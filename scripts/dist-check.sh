@@ -44,6 +44,26 @@ tar -xzf "${tarball[0]}" -C "$work"
 exercise "$(echo "$work"/hsmkit-*/bin/hsmkit)" tarball
 [[ -s "$(echo "$work"/hsmkit-*/share/man/man1/hsmkit.1)" ]] || { echo "dist-check: tarball has no man page" >&2; exit 1; }
 
+# hsmkit-jca as the one dependency of another Maven project (needs `mvn install` first, as
+# scripts/test.sh runs it): its POM must bring everything the provider needs at run time.
+version="$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)"
+consumer="$work/consumer"
+cp -r hsmkit-dist/src/consumer "$consumer"
+if mvn -B -ntp -q -f "$consumer/pom.xml" -Dhsmkit.version="$version" compile \
+    dependency:build-classpath -Dmdep.outputFile="$consumer/cp.txt" >"$consumer/build.log" 2>&1; then
+  token="$work/consumer-token"
+  HSMKIT_SO_PIN=3537363231383830 HSMKIT_PIN=648219 "$(echo "$work"/hsmkit-*/bin/hsmkit)" \
+    --token "emulated:$token" init --no-dkek >/dev/null 2>&1
+  HSMKIT_PIN=648219 java -cp "$consumer/target/classes:$(cat "$consumer/cp.txt")" ConsumerCheck \
+    "emulated:$token"
+  grep -q 'hsmkit-card' "$consumer/cp.txt" && grep -q 'bcprov' "$consumer/cp.txt"
+  echo "dist-check: hsmkit-jca $version works as the one dependency of another project"
+else
+  cat "$consumer/build.log" >&2
+  echo "dist-check: a project depending on io.hsmkit:hsmkit-jca:$version does not build (run mvn install first)" >&2
+  exit 1
+fi
+
 # The Debian package.
 if [[ "$(id -u)" != 0 ]]; then
   echo "dist-check: not root: the .deb install is skipped" >&2

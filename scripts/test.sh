@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
-mvn -B -ntp verify -Pdist "$@"
+mvn -B -ntp install -Pdist "$@"
 scripts/dist-check.sh
