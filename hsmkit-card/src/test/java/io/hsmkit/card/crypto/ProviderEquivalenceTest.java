@@ -300,7 +300,7 @@ class ProviderEquivalenceTest {
     }
   }
 
-  /** Verifies with BC; the card's fixed-width ECDSA DER is re-encoded minimally for it first. */
+  /** Verifies with BC; ECDSA DER is re-encoded minimally first (a no-op for the card's own DER). */
   static boolean verify(String alg, PublicKey key, byte[] data, byte[] sig) throws Exception {
     Signature v = Signature.getInstance(alg, CryptoProviders.bouncyCastle());
     v.initVerify(key);
