@@ -81,6 +81,7 @@ public enum AlgorithmId {
     return operation;
   }
 
+  /** The scheme, shared by the host-hashed id and its card-hashed variants. */
   public Scheme scheme() {
     return switch (this) {
       case RSA_RAW -> Scheme.RSA_RAW;
