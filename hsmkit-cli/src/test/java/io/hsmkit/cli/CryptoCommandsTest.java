@@ -95,6 +95,49 @@ class CryptoCommandsTest {
   }
 
   @Test
+  void sign_sha384AndSha512Mechanisms_strictDerAndPkcs1AndPss_verifyWithTheJdk() throws Exception {
+    cli.ok("keys", "generate", "--type", "ec:secp521r1", "--id", "40");
+    cli.ok("keys", "generate", "--type", "ec:secp384r1", "--id", "41");
+    cli.ok("keys", "generate", "--type", "rsa:2048", "--id", "42");
+    byte[] message = "sha-384 and sha-512 through hsmkit sign".getBytes(StandardCharsets.US_ASCII);
+    Path in = home.resolve("msg");
+    Files.write(in, message);
+    Path out = home.resolve("sig");
+    String[][] cases = {
+      {"40", "ecdsa-sha384", "SHA384withECDSA"}, {"40", "ecdsa-sha512", "SHA512withECDSA"},
+      {"41", "ecdsa-sha384", "SHA384withECDSA"}, {"41", "ecdsa-sha512", "SHA512withECDSA"},
+      {"42", "rsa-pkcs1-sha384", "SHA384withRSA"}, {"42", "rsa-pkcs1-sha512", "SHA512withRSA"},
+      {"42", "rsa-pss-sha384", "SHA-384"}, {"42", "rsa-pss-sha512", "SHA-512"}
+    };
+    for (String[] c : cases) {
+      PublicKey pub = exportPublic(c[0], c[1].startsWith("ecdsa") ? "EC" : "RSA");
+      // a few rounds on P-521, where 7 in 16 values are shorter than the field
+      int rounds = c[0].equals("40") ? 12 : 1;
+      for (int i = 0; i < rounds; i++) {
+        Files.deleteIfExists(out);
+        cli.ok("sign", "--id", c[0], "--mechanism", c[1], "--in", in.toString(), "--out", out.toString());
+        byte[] sig = Files.readAllBytes(out);
+        java.security.Signature v;
+        if (c[1].startsWith("rsa-pss")) {
+          v = java.security.Signature.getInstance("RSASSA-PSS");
+          int len = java.security.MessageDigest.getInstance(c[2]).getDigestLength();
+          v.setParameter(new java.security.spec.PSSParameterSpec(
+              c[2], "MGF1", new MGF1ParameterSpec(c[2]), len, 1));
+        } else {
+          v = java.security.Signature.getInstance(c[2]);
+        }
+        if (c[1].startsWith("ecdsa")) {
+          assertThat(org.bouncycastle.asn1.ASN1Primitive.fromByteArray(sig).getEncoded("DER"))
+              .as(c[1] + " strict DER").isEqualTo(sig);
+        }
+        v.initVerify(pub);
+        v.update(message);
+        assertThat(v.verify(sig)).as(c[0] + " " + c[1]).isTrue();
+      }
+    }
+  }
+
+  @Test
   void decrypt_onAnEcKey_isRefused() throws Exception {
     cli.ok("keys", "generate", "--type", "ec:secp256r1", "--id", "20");
     Path in = home.resolve("c");

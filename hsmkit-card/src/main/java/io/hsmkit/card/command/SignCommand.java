@@ -14,18 +14,20 @@ import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.state.KeyRecord;
 
 /**
- * SIGN (80 68 keyId algorithm), sc-hsm-protocol.md §2.13. Access checks as in {@link KeyUse}; data
- * that do not fit the algorithm or key end in {@code 6A80}.
+ * SIGN (80 68 keyId algorithm), sc-hsm-protocol.md §2.13; the id table with its sources is in
+ * docs/protocol-notes-ecdsa.md. Access checks as in {@link KeyUse}; data that do not fit the
+ * algorithm or key end in {@code 6A80}.
  *
  * <ul>
- *   <li>20: raw RSA on the block OpenSC padded (what 0.23 uses for every PKCS#1 signature).
- *   <li>30: PKCS#1 v1.5 over a DigestInfo, which must parse as one. 31 / 33: the card hashes the
- *       message with SHA-1 / SHA-256 and signs its DigestInfo.
- *   <li>40: PSS on a hash, or on a DigestInfo (OpenSC's {@code CKM_SHAx_RSA_PKCS_PSS} path sends
- *       one); otherwise the hash is told by its length. 41 / 43: PSS with SHA-1 / SHA-256 over the
- *       message.
- *   <li>70: ECDSA on a hash. 71 / 72 / 73: ECDSA with SHA-1 / SHA-224 / SHA-256 over the whole
- *       message. Output is DER with fixed-width integers ({@link KeyOperations#ecdsaSignature}).
+ *   <li>20: raw RSA on the block the host padded (what OpenSC uses for every PKCS#1 signature).
+ *   <li>30: PKCS#1 v1.5 over a DigestInfo, which must parse as one. 31 / 33 / 34 / 35: the card
+ *       hashes the whole message with SHA-1 / 256 / 384 / 512 and signs its DigestInfo.
+ *   <li>40: PSS on a hash, or on a DigestInfo (OpenSC 0.23's {@code CKM_SHAx_RSA_PKCS_PSS} path
+ *       sends one); otherwise the hash is told by its length. 41 / 43 / 44 / 45: PSS with SHA-1 /
+ *       256 / 384 / 512 over the whole message. MGF1 uses the same hash, the salt is as long.
+ *   <li>70: ECDSA on a hash. 71 / 72 / 73 / 74 / 75: ECDSA with SHA-1 / 224 / 256 / 384 / 512
+ *       over the whole message (OpenSC 0.26+ sends 74 / 75 for CKM_ECDSA_SHA384 / 512). The
+ *       output is minimal DER ({@link KeyOperations#ecdsa}).
  * </ul>
  */
 public final class SignCommand implements CommandHandler {
@@ -49,22 +51,24 @@ public final class SignCommand implements CommandHandler {
     // For the hash-and-sign variants the card hashes the complete message first.
     HashAlgorithm messageHash = algorithm.messageHash().orElse(null);
     byte[] input = messageHash != null ? messageHash.digest(data) : data;
-    return switch (algorithm) {
+    return switch (algorithm.scheme()) {
       case RSA_RAW -> ops.rsaRaw(pk, input);
       case RSA_PKCS1 -> {
+        if (messageHash != null) {
+          yield ops.rsaPkcs1(pk, messageHash.digestInfo(input));
+        }
         if (HashAlgorithm.parseDigestInfo(input).isEmpty()) {
           throw new InvalidInputException("input is not a DigestInfo");
         }
         yield ops.rsaPkcs1(pk, input);
       }
-      case RSA_PKCS1_SHA1, RSA_PKCS1_SHA256 -> ops.rsaPkcs1(pk, messageHash.digestInfo(input));
       case RSA_PSS -> {
-        HashAlgorithm.Hashed h = pssHash(input);
+        HashAlgorithm.Hashed h =
+            messageHash != null ? new HashAlgorithm.Hashed(messageHash, input) : pssHash(input);
         yield ops.rsaPss(pk, h.algorithm(), h.hash());
       }
-      case RSA_PSS_SHA1, RSA_PSS_SHA256 -> ops.rsaPss(pk, messageHash, input);
-      case EC_RAW, EC_SHA1, EC_SHA224, EC_SHA256 -> ops.ecdsa(pk, input);
-      case RSA_DECRYPT, EC_DH -> throw new IllegalStateException("not a SIGN algorithm");
+      case ECDSA -> ops.ecdsa(pk, input);
+      case RSA_DECRYPT, ECDH -> throw new IllegalStateException("not a SIGN algorithm");
     };
   }
 

@@ -1,6 +1,5 @@
 package io.hsmkit.card.crypto;
 
-import io.hsmkit.apdu.TlvWriter;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -10,7 +9,8 @@ import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * The private-key operations behind SIGN and DECIPHER (sc-hsm-protocol.md §2.13, §2.14), in the
- * exact output formats OpenSC 0.23 expects from the card.
+ * output formats of the real card that OpenSC 0.20 to 0.27 and CardContact's own PKCS#11 module
+ * read.
  *
  * <p>The primitives run on a {@link PreparedKey}, i.e. on the provider {@link CryptoProviders}
  * chose for the key (ACCP where it loads, else Bouncy Castle / the JDK); the PKCS#1 v1.5 and PSS
@@ -21,6 +21,14 @@ import org.bouncycastle.math.ec.ECPoint;
 public final class KeyOperations {
   /** PKCS#1 v1.5 type 1 padding needs at least 00 01 FF*8 00 around the DigestInfo. */
   private static final int PKCS1_OVERHEAD = 11;
+
+  /**
+   * How many nonces ECDSA draws at most while looking for a signature that OpenSC 0.20–0.25 decode
+   * right ({@link #legacyOpenScDecodes}). Only P-521 ever needs more than one: both r and s must
+   * be at least 2^519 (66 content bytes), which 9 in 16 signatures are, so 1.8 draws on average;
+   * 64 misses in a row happen with probability (7/16)^64, about 2^-76.
+   */
+  static final int MAX_ECDSA_ATTEMPTS = 64;
 
   private final SecureRandom random;
   private final CryptoProviders providers;
@@ -103,8 +111,16 @@ public final class KeyOperations {
 
   /**
    * ECDSA over a hash computed elsewhere. A hash longer than the order is truncated to the order's
-   * bit length, as ECDSA prescribes. The result is DER with fixed-width integers, see {@link
-   * #ecdsaSignature}.
+   * bit length, as ECDSA prescribes. The result is strict X9.62 DER, {@code SEQUENCE { INTEGER r,
+   * INTEGER s }} with minimal INTEGERs, as the real card answers (docs/protocol-notes-ecdsa.md).
+   *
+   * <p>OpenSC up to 0.25 does not know the key size when it decodes the answer: it guesses the
+   * field length from the DER length, and a signature whose minimal encoding is unusually short
+   * lands in a smaller curve's bucket and is misread (the real card's sporadic P-521 failures).
+   * Such a signature is discarded and a new one made with a fresh nonce, at most {@link
+   * #MAX_ECDSA_ATTEMPTS} times (then the last, valid, signature is returned). The test looks only
+   * at the length of the public output, so the signatures handed out are a selection an observer
+   * could make from ordinary ECDSA signatures himself: they reveal nothing more about the key.
    */
   public byte[] ecdsa(PreparedKey key, byte[] hash) throws InvalidInputException {
     Curve curve = key.curve();
@@ -114,13 +130,19 @@ public final class KeyOperations {
     if (hash.length == 0) {
       throw new InvalidInputException("empty hash");
     }
-    byte[] der;
-    try {
-      der = key.ecdsaDer(hash);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ECDSA signature failed", e);
+    int fieldBytes = curve.fieldBytes();
+    byte[] der = null;
+    for (int attempt = 0; attempt < MAX_ECDSA_ATTEMPTS; attempt++) {
+      try {
+        der = minimalDer(key.ecdsaDer(hash));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("ECDSA signature failed", e);
+      }
+      if (legacyOpenScDecodes(der.length, fieldBytes)) {
+        break;
+      }
     }
-    return fixedWidth(der, curve.fieldBytes());
+    return der;
   }
 
   public byte[] ecdsa(PrivateKey key, Curve curve, byte[] hash) throws InvalidInputException {
@@ -176,11 +198,42 @@ public final class KeyOperations {
   }
 
   /**
-   * Re-encodes a DER ECDSA signature {@code SEQUENCE { INTEGER r, INTEGER s }} from a provider as
-   * {@link #ecdsaSignature} does, with r and s at a fixed width. Works on the bytes directly: this
-   * runs once per ECDSA SIGN, where a few microseconds are a measurable share (BENCHMARKS.md).
+   * True when OpenSC 0.20–0.25, guessing the field length from the length of the DER signature
+   * ({@code card-sc-hsm.c: sc_hsm_decode_ecdsa_signature()}), guesses {@code fieldBytes}. The
+   * buckets: up to 58 bytes 24, 66 28, 74 32, 90 40, 106 48, then 64 up to 138 bytes in 0.20–0.22
+   * and up to 137 since 0.23 (OpenSC commit cc024a33b), above that 66. Since 0.26 OpenSC takes the
+   * key size instead (commit 8b7f7f53b); the condition holds for both bucket ends, so a P-521
+   * signature must be 139 bytes long.
    */
-  static byte[] fixedWidth(byte[] der, int width) {
+  static boolean legacyOpenScDecodes(int derLength, int fieldBytes) {
+    return legacyFieldGuess(derLength, 138) == fieldBytes
+        && legacyFieldGuess(derLength, 137) == fieldBytes;
+  }
+
+  private static int legacyFieldGuess(int derLength, int last512) {
+    if (derLength <= 58) {
+      return 24;
+    } else if (derLength <= 66) {
+      return 28;
+    } else if (derLength <= 74) {
+      return 32;
+    } else if (derLength <= 90) {
+      return 40;
+    } else if (derLength <= 106) {
+      return 48;
+    } else if (derLength <= last512) {
+      return 64;
+    }
+    return 66;
+  }
+
+  /**
+   * Re-encodes a DER ECDSA signature {@code SEQUENCE { INTEGER r, INTEGER s }} from a provider in
+   * strict DER: minimal INTEGERs (one 00 byte only before a set top bit) and minimal lengths, so a
+   * provider's quirk can never reach the host. Works on the bytes directly: this runs once per
+   * ECDSA SIGN, where a few microseconds are a measurable share (BENCHMARKS.md).
+   */
+  static byte[] minimalDer(byte[] der) {
     int off = 0;
     if (der.length < 8 || der[off++] != 0x30) {
       throw malformed();
@@ -209,8 +262,8 @@ public final class KeyOperations {
         off++;
         n--;
       }
-      if (n > width) {
-        throw malformed();
+      if (der[off] == 0) {
+        throw malformed(); // zero is not a valid r or s
       }
       start[i] = off;
       length[i] = n;
@@ -222,8 +275,7 @@ public final class KeyOperations {
     int[] contentLength = new int[2];
     int body = 0;
     for (int i = 0; i < 2; i++) {
-      boolean topBit = length[i] == width && (der[start[i]] & 0x80) != 0;
-      contentLength[i] = width + (topBit ? 1 : 0);
+      contentLength[i] = length[i] + ((der[start[i]] & 0x80) != 0 ? 1 : 0);
       body += 2 + contentLength[i];
     }
     int header = body < 0x80 ? 2 : 3;
@@ -249,40 +301,6 @@ public final class KeyOperations {
   private static IllegalStateException malformed() {
     return new IllegalStateException("provider returned a malformed ECDSA signature");
   }
-
-  /**
-   * {@code SEQUENCE { INTEGER r, INTEGER s }} with r and s left-padded to exactly {@code width}
-   * bytes (plus a 00 byte when the top bit is set). OpenSC guesses the field length from the DER
-   * length (§2.13), and minimal DER puts about 6 % of P-521 signatures into the wrong bucket; the
-   * fixed width always lands in the right one.
-   */
-  public static byte[] ecdsaSignature(BigInteger r, BigInteger s, int width) {
-    return new TlvWriter()
-        .nest(0x30, w -> w.add(0x02, fixedInteger(r, width)).add(0x02, fixedInteger(s, width)))
-        .toByteArray();
-  }
-
-  static byte[] fixedInteger(BigInteger v, int width) {
-    return fixedInteger(org.bouncycastle.util.BigIntegers.asUnsignedByteArray(v), width);
-  }
-
-  /** A DER INTEGER content (two's complement, positive) padded to {@code width} magnitude bytes. */
-  private static byte[] fixedInteger(byte[] content, int width) {
-    int start = 0;
-    while (start < content.length - 1 && content[start] == 0) {
-      start++;
-    }
-    byte[] magnitude =
-        start == 0 ? content : java.util.Arrays.copyOfRange(content, start, content.length);
-    byte[] padded = leftPad(magnitude, Math.max(width, magnitude.length));
-    if ((padded[0] & 0x80) == 0) {
-      return padded;
-    }
-    byte[] out = new byte[padded.length + 1];
-    System.arraycopy(padded, 0, out, 1, padded.length);
-    return out;
-  }
-
 
   /** Left-pads with zero bytes to {@code length}; drops leading zero bytes beyond it. */
   static byte[] leftPad(byte[] b, int length) {

@@ -9,9 +9,10 @@ import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERSequence;
 
 /**
- * ECDSA signature encodings. The card pads r and s to the field length inside its DER (so OpenSC
- * guesses the field size right, sc-hsm-protocol.md §2.13); that is not minimal DER, which strict
- * verifiers such as OpenSSL reject in certificates. Everything hsmkit hands out is re-encoded.
+ * ECDSA signature encodings. A real SmartCard-HSM and hsmkit's card answer minimal DER; earlier
+ * hsmkit cards padded r and s to the field length, which is not DER and which strict verifiers
+ * such as OpenSSL and the JDK reject. Everything hsmkit hands out is therefore re-encoded
+ * minimally: a no-op for a card that already answers DER. Nothing here assumes a fixed width.
  */
 public final class EcdsaSignatures {
   private EcdsaSignatures() {}

@@ -18,4 +18,14 @@ class EcdsaSignaturesTest {
         .isEqualTo("3026" + "020101" + "022100" + s);
     assertThat(HEX.formatHex(EcdsaSignatures.toPlain(padded, 32))).isEqualTo(r + s);
   }
+
+  @Test
+  void minimalDer_staysAsIs_andPlainPadsTheShortValue() throws Exception {
+    // what the card answers now: r one byte long, s with its sign byte
+    String s = "80" + "11".repeat(31);
+    byte[] minimal = HEX.parseHex("3026" + "020101" + "022100" + s);
+    assertThat(EcdsaSignatures.toMinimalDer(minimal)).isEqualTo(minimal);
+    assertThat(HEX.formatHex(EcdsaSignatures.toPlain(minimal, 32)))
+        .isEqualTo("00".repeat(31) + "01" + s);
+  }
 }

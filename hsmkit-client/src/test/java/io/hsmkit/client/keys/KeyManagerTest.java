@@ -97,6 +97,40 @@ class KeyManagerTest {
   }
 
   @ParameterizedTest
+  @EnumSource(value = Mechanism.class, names = {"ECDSA_SHA384", "ECDSA_SHA512"})
+  void sign_ecdsaP521_strictDerThatTheJdkVerifies(Mechanism m) throws Exception {
+    KeyInfo k = km.generate(KeySpec.parse("ec:secp521r1"), new byte[] {3}, "");
+    Signature v = Signature.getInstance(m.hash().replace("-", "") + "withECDSA", "SunEC");
+    for (int i = 0; i < 40; i++) {
+      byte[] sig = ops.sign(k, m, MESSAGE);
+      // BC's DER encoding of the parsed value gives back the same bytes only for strict DER
+      assertThat(org.bouncycastle.asn1.ASN1Primitive.fromByteArray(sig).getEncoded("DER"))
+          .isEqualTo(sig);
+      v.initVerify(k.publicKey());
+      v.update(MESSAGE);
+      assertThat(v.verify(sig)).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Mechanism.class, names = {"RSA_PKCS1_SHA384", "RSA_PKCS1_SHA512", "RSA_PSS_SHA384", "RSA_PSS_SHA512"})
+  void sign_rsaSha384And512OnRsa2048_verifiesWithTheJdk(Mechanism m) throws Exception {
+    KeyInfo k = km.generate(KeySpec.parse("rsa:2048"), new byte[] {4}, "");
+    byte[] sig = ops.sign(k, m, MESSAGE);
+    Signature v;
+    if (m.isPss()) {
+      v = Signature.getInstance("RSASSA-PSS", "SunRsaSign");
+      int len = java.security.MessageDigest.getInstance(m.hash()).getDigestLength();
+      v.setParameter(new PSSParameterSpec(m.hash(), "MGF1", new MGF1ParameterSpec(m.hash()), len, 1));
+    } else {
+      v = Signature.getInstance(m.hash().replace("-", "") + "withRSA", "SunRsaSign");
+    }
+    v.initVerify(k.publicKey());
+    v.update(MESSAGE);
+    assertThat(v.verify(sig)).isTrue();
+  }
+
+  @ParameterizedTest
   @EnumSource(value = Mechanism.class, names = {"RSA_PKCS1_SHA1", "RSA_PKCS1_SHA256", "RSA_PKCS1_SHA512", "RSA_PSS_SHA256", "RSA_PSS_SHA384"})
   void sign_rsa_verifiesWithTheJdk(Mechanism m) throws Exception {
     KeyInfo k = km.generate(KeySpec.parse("rsa:1024"), new byte[] {2}, "");
