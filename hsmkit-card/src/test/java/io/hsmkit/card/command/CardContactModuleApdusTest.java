@@ -41,7 +41,8 @@ class CardContactModuleApdusTest {
   static final String AID = "E82B0601040181C31F0201";
   /** The CHR the module puts into a key request when the template has no CKA_CVC_CHR. */
   static final String DEFAULT_CHR = "UTDUMMY00000";
-  static final byte[] MESSAGE = "signed through CardContact's module".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] MESSAGE =
+      "signed through CardContact's module".getBytes(StandardCharsets.US_ASCII);
 
   /** Lc / Le as the module encodes them ({@code encodeCommandAPDU}); {@code ne < 0}: no Le. */
   static byte[] apdu(int cla, int ins, int p1, int p2, byte[] data, int ne) {
