@@ -37,9 +37,32 @@ class PinRulesTest {
     assertThat(t.verify("000000").value()).isEqualTo(0x63C2);
     assertThat(t.card.state().userTriesLeft()).isEqualTo(2);
     assertThat(t.verify("000000").value()).isEqualTo(0x63C1);
-    assertThat(t.verify("000000").value()).isEqualTo(0x63C0);
+    // the wrong PIN that uses up the last try says so at once (6983), as the real card
+    assertThat(t.verify("000000")).isEqualTo(StatusWord.AUTHENTICATION_METHOD_BLOCKED);
+    assertThat(t.card.state().userTriesLeft()).isZero();
     assertThat(t.verify(TestCard.USER_PIN)).isEqualTo(StatusWord.AUTHENTICATION_METHOD_BLOCKED);
     assertThat(t.sw("00200081")).isEqualTo(StatusWord.AUTHENTICATION_METHOD_BLOCKED);
+  }
+
+  @Test
+  void verify_oneTryLeft_wrongPinAnswers6983_rightPinStillWorksBeforeIt() {
+    TestCard t = TestCard.inMemory();
+    assertThat(t.initialize(TestCard.SO_PIN_HEX, TestCard.USER_PIN, 1, 1).isSuccess()).isTrue();
+    assertThat(t.sw("00200081").value()).isEqualTo(0x63C1);
+    assertThat(t.verify(TestCard.USER_PIN).isSuccess()).isTrue();
+    assertThat(t.verify("000000")).isEqualTo(StatusWord.AUTHENTICATION_METHOD_BLOCKED);
+    assertThat(t.sw("00200081")).isEqualTo(StatusWord.AUTHENTICATION_METHOD_BLOCKED);
+  }
+
+  @Test
+  void changeReferenceData_wrongOldPinOnLastTry_answers6983() {
+    TestCard t = TestCard.inMemory().initialized();
+    String wrong = TestCard.ascii("000000") + TestCard.ascii("11223344");
+    assertThat(t.sw("00240081" + TestCard.lc(wrong) + wrong).value()).isEqualTo(0x63C2);
+    assertThat(t.sw("00240081" + TestCard.lc(wrong) + wrong).value()).isEqualTo(0x63C1);
+    assertThat(t.sw("00240081" + TestCard.lc(wrong) + wrong))
+        .isEqualTo(StatusWord.AUTHENTICATION_METHOD_BLOCKED);
+    assertThat(t.verify(TestCard.USER_PIN)).isEqualTo(StatusWord.AUTHENTICATION_METHOD_BLOCKED);
   }
 
   @Test
@@ -147,10 +170,14 @@ class PinRulesTest {
   @Test
   void soPin_blocked_canNeverReinitialize() {
     TestCard t = TestCard.inMemory().initialized();
-    for (int i = 14; i >= 0; i--) {
+    for (int i = 14; i >= 1; i--) {
       assertThat(t.initialize("0000000000000000", "654321", 3, null))
           .isEqualTo(StatusWord.verifyFailed(i));
     }
+    // the 15th wrong SO-PIN blocks it and says so (6983), as for the user PIN
+    assertThat(t.initialize("0000000000000000", "654321", 3, null))
+        .isEqualTo(StatusWord.AUTHENTICATION_METHOD_BLOCKED);
+    assertThat(t.card.state().soTriesLeft()).isZero();
     assertThat(t.sw("00200088")).isEqualTo(StatusWord.AUTHENTICATION_METHOD_BLOCKED);
     assertThat(t.initialize(TestCard.SO_PIN_HEX, "654321", 3, null))
         .isEqualTo(StatusWord.AUTHENTICATION_METHOD_BLOCKED);

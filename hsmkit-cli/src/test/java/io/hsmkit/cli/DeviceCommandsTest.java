@@ -110,8 +110,16 @@ class DeviceCommandsTest {
     CliRunner.Result wrong = cli.run("pin", "change");
     assertThat(wrong.exit()).isEqualTo(1);
     assertThat(wrong.err()).contains("wrong user PIN, 2 tries left");
-    cli.run("pin", "change");
-    cli.run("pin", "change");
+    assertThat(cli.run("pin", "change").err()).contains("wrong user PIN, 1 try left");
+    CliRunner.Result third = cli.run("pin", "change");
+    assertThat(third.exit()).isEqualTo(1);
+    assertThat(third.err())
+        .contains("wrong user PIN, no tries left: the user PIN is now blocked")
+        .contains("hsmkit pin unblock")
+        .doesNotContain("999999");
+    assertThat(cli.run("pin", "change").err())
+        .contains("user PIN is blocked")
+        .doesNotContain("now blocked");
     assertThat(cli.ok("status").out()).contains("User PIN locked");
     cli.env.put("HSMKIT_NEW_PIN", "654321");
     cli.ok("pin", "unblock");

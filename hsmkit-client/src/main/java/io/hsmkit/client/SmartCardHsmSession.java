@@ -82,14 +82,14 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /** Logs in with the user PIN. The caller keeps and wipes {@code pin}. */
   public void verifyPin(byte[] pin) throws IOException, HsmException {
-    check(send(new CommandApdu(0x00, 0x20, 0x00, 0x81, pin, -1)), "log in", PinReference.USER);
+    presentPin(PinReference.USER, new CommandApdu(0x00, 0x20, 0x00, 0x81, pin, -1), "log in");
   }
 
   public void changePin(byte[] oldPin, byte[] newPin) throws IOException, HsmException {
     byte[] data = concat(oldPin, newPin);
     try {
-      check(send(new CommandApdu(0x00, 0x24, 0x00, 0x81, data, -1)), "change the PIN",
-          PinReference.USER);
+      presentPin(
+          PinReference.USER, new CommandApdu(0x00, 0x24, 0x00, 0x81, data, -1), "change the PIN");
     } finally {
       Arrays.fill(data, (byte) 0);
     }
@@ -99,8 +99,9 @@ public final class SmartCardHsmSession implements AutoCloseable {
   public void changeSoPin(byte[] oldSoPin, byte[] newSoPin) throws IOException, HsmException {
     byte[] data = concat(oldSoPin, newSoPin);
     try {
-      check(send(new CommandApdu(0x00, 0x24, 0x00, 0x88, data, -1)), "change the SO-PIN",
-          PinReference.SO);
+      presentPin(
+          PinReference.SO, new CommandApdu(0x00, 0x24, 0x00, 0x88, data, -1),
+          "change the SO-PIN");
     } finally {
       Arrays.fill(data, (byte) 0);
     }
@@ -113,9 +114,10 @@ public final class SmartCardHsmSession implements AutoCloseable {
   public void resetRetryCounter(byte[] soPin, byte[] newPin) throws IOException, HsmException {
     byte[] data = newPin == null ? soPin.clone() : concat(soPin, newPin);
     try {
-      check(
-          send(new CommandApdu(0x00, 0x2C, newPin == null ? 0x01 : 0x00, 0x81, data, -1)),
-          "unblock the user PIN", PinReference.SO);
+      presentPin(
+          PinReference.SO,
+          new CommandApdu(0x00, 0x2C, newPin == null ? 0x01 : 0x00, 0x81, data, -1),
+          "unblock the user PIN");
     } finally {
       Arrays.fill(data, (byte) 0);
     }
@@ -134,8 +136,9 @@ public final class SmartCardHsmSession implements AutoCloseable {
     }
     byte[] data = w.toByteArray();
     try {
-      check(send(new CommandApdu(0x80, 0x50, 0x00, 0x00, data, -1)), "initialize the device",
-          PinReference.SO);
+      presentPin(
+          PinReference.SO, new CommandApdu(0x80, 0x50, 0x00, 0x00, data, -1),
+          "initialize the device");
     } finally {
       Arrays.fill(data, (byte) 0);
     }
@@ -286,6 +289,26 @@ public final class SmartCardHsmSession implements AutoCloseable {
     return r.data();
   }
 
+  /**
+   * Sends a command that presents {@code pin}. The card answers {@code 6983} both on the wrong PIN
+   * that uses up the last try and on any attempt once blocked (as the real device; docs/interop.md,
+   * "The attempt that blocks a PIN"), so the PIN's state is queried first (VERIFY without data):
+   * a PIN already blocked is not sent at all, and a {@code 6983} to the command itself means this
+   * attempt blocked it.
+   */
+  private void presentPin(PinReference pin, CommandApdu command, String what)
+      throws IOException, HsmException {
+    StatusWord before = send(new CommandApdu(0x00, 0x20, 0x00, pin.p2())).sw();
+    if (before.equals(StatusWord.AUTHENTICATION_METHOD_BLOCKED)) {
+      throw new PinBlockedException(pin, false);
+    }
+    ResponseApdu r = send(command);
+    if (r.sw().equals(StatusWord.AUTHENTICATION_METHOD_BLOCKED)) {
+      throw new PinBlockedException(pin, true);
+    }
+    check(r, what, pin);
+  }
+
   private ResponseApdu send(CommandApdu c) throws IOException {
     return transport.transmit(c);
   }
@@ -300,7 +323,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
       throw new PinVerificationException(pin, sw);
     }
     if (sw.equals(StatusWord.AUTHENTICATION_METHOD_BLOCKED) && pin != null) {
-      throw new PinBlockedException(pin);
+      throw new PinBlockedException(pin, false);
     }
     throw new HsmException("cannot " + what + ": " + describe(sw), sw);
   }

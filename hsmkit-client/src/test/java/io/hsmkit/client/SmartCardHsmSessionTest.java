@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hsmkit.apdu.ApduTransport;
 import io.hsmkit.card.CardEnvironment;
 import io.hsmkit.card.CardOs;
+import io.hsmkit.card.seal.KdfParams;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +24,8 @@ class SmartCardHsmSessionTest {
 
   @BeforeEach
   void setUp() {
-    card = CardOs.inMemory(CardEnvironment.system());
+    // the cheapest Argon2 cost: the SO-PIN test spends all 15 tries
+    card = CardOs.inMemory(CardEnvironment.system().withKdf(KdfParams.CHEAP));
     ApduTransport transport = card::process;
     session = new SmartCardHsmSession(transport);
   }
@@ -58,10 +62,53 @@ class SmartCardHsmSessionTest {
             PinVerificationException.class, e -> assertThat(e.triesLeft()).isEqualTo(2))
         .hasMessage("wrong user PIN, 2 tries left");
     assertThatThrownBy(() -> session.verifyPin(wrong)).hasMessage("wrong user PIN, 1 try left");
-    assertThatThrownBy(() -> session.verifyPin(wrong)).hasMessageContaining("0 tries left");
-    assertThatThrownBy(() -> session.verifyPin(PIN)).isInstanceOf(PinBlockedException.class);
+    assertThatThrownBy(() -> session.verifyPin(wrong))
+        .isInstanceOfSatisfying(
+            PinBlockedException.class, e -> assertThat(e.blockedByThisAttempt()).isTrue())
+        .hasMessageStartingWith("wrong user PIN, no tries left: the user PIN is now blocked");
+    assertThatThrownBy(() -> session.verifyPin(PIN))
+        .isInstanceOfSatisfying(
+            PinBlockedException.class, e -> assertThat(e.blockedByThisAttempt()).isFalse())
+        .hasMessageStartingWith("user PIN is blocked; unblock it with the SO-PIN");
     session.resetRetryCounter(SO, null);
     session.verifyPin(PIN);
+  }
+
+  @Test
+  void verifyPin_whenAlreadyBlocked_doesNotSendThePin() throws Exception {
+    init(null);
+    byte[] wrong = "000000".getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> session.verifyPin(wrong)).isInstanceOf(HsmException.class);
+    }
+    List<byte[]> sent = new ArrayList<>();
+    SmartCardHsmSession watched =
+        new SmartCardHsmSession(
+            apdu -> {
+              sent.add(apdu);
+              return card.process(apdu);
+            });
+    assertThatThrownBy(() -> watched.verifyPin(PIN)).isInstanceOf(PinBlockedException.class);
+    assertThat(sent).singleElement().satisfies(
+        apdu -> assertThat(HexFormat.of().formatHex(apdu)).isEqualTo("00200081"));
+  }
+
+  @Test
+  void changeSoPin_fifteenthWrongSoPin_saysNowBlocked() throws Exception {
+    init(null);
+    byte[] wrong = new byte[8];
+    for (int i = 14; i >= 1; i--) {
+      int left = i;
+      assertThatThrownBy(() -> session.changeSoPin(wrong, SO))
+          .isInstanceOfSatisfying(
+              PinVerificationException.class, e -> assertThat(e.triesLeft()).isEqualTo(left));
+    }
+    assertThatThrownBy(() -> session.changeSoPin(wrong, SO))
+        .isInstanceOf(PinBlockedException.class)
+        .hasMessage("wrong SO-PIN, no tries left: the SO-PIN is now blocked");
+    assertThatThrownBy(() -> session.resetRetryCounter(SO, null))
+        .isInstanceOf(PinBlockedException.class)
+        .hasMessage("SO-PIN is blocked");
   }
 
   @Test

@@ -89,11 +89,16 @@ class PinLifecycleIT extends InteropTestBase {
     Tool.Result low = OpenSc.pkcs11List();
     assertThat(low.stdout()).as(low.describe()).contains("user PIN count low");
 
-    for (int i = 0; i < 2; i++) {
-      Tool.Result wrong = OpenSc.pkcs11Login("999999");
-      assertThat(wrong.exit()).as(wrong.describe()).isNotZero();
-      assertThat(wrong.output()).as(wrong.describe()).contains("CKR_PIN_INCORRECT");
-    }
+    Tool.Result second = OpenSc.pkcs11Login("999999");
+    assertThat(second.exit()).as(second.describe()).isNotZero();
+    assertThat(second.output()).as(second.describe()).contains("CKR_PIN_INCORRECT");
+    assertStatus("SO-PIN tries left    : 15", "User PIN tries left  : 1");
+    // The third wrong PIN uses up the last try: the card answers 6983 at once, as the real one,
+    // which OpenSC maps to CKR_PIN_LOCKED (iso7816.c: 6983 = SC_ERROR_AUTH_METHOD_BLOCKED).
+    Tool.Result third = OpenSc.pkcs11Login("999999");
+    assertThat(third.exit()).as(third.describe()).isNotZero();
+    assertThat(third.output()).as(third.describe())
+        .contains("CKR_PIN_LOCKED").doesNotContain("CKR_PIN_INCORRECT");
     Tool.Result locked = OpenSc.pkcs11Login(USER_PIN); // even the right PIN: blocked
     assertThat(locked.exit()).as(locked.describe()).isNotZero();
     assertThat(locked.output()).as(locked.describe()).contains("CKR_PIN_LOCKED");

@@ -24,6 +24,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Collections;
 import java.util.Date;
 import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.login.AccountLockedException;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginException;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -104,6 +105,23 @@ class KeyStoreTest {
     // the right PIN still works and resets the counter
     ks.load(null, TestCard.pin());
     assertThat(ks.size()).isEqualTo(4);
+  }
+
+  @Test
+  void load_thirdWrongPin_isAccountLocked_nowBlocked() throws Exception {
+    KeyStore ks = KeyStore.getInstance("SmartCardHSM", provider);
+    assertThatThrownBy(() -> ks.load(null, "000000".toCharArray()))
+        .hasMessageContaining("2 tries left");
+    assertThatThrownBy(() -> ks.load(null, "000000".toCharArray()))
+        .hasMessageContaining("1 try left");
+    // the card answers 6983 on the attempt that uses up the last try
+    assertThatThrownBy(() -> ks.load(null, "000000".toCharArray()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("now blocked")
+        .hasMessageNotContaining("000000")
+        .cause().hasCauseInstanceOf(AccountLockedException.class);
+    assertThatThrownBy(() -> ks.load(null, TestCard.pin()))
+        .hasMessageContaining("is blocked").hasMessageNotContaining("now blocked");
   }
 
   @Test

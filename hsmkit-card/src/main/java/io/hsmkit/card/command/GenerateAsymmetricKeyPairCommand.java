@@ -26,10 +26,11 @@ import java.util.Optional;
  *       names the key for the outer signature (0 = device key); it must exist ({@code 6A88}) and
  *       differ from P1 ({@code 6A86}).
  *   <li>Parse the request ({@link KeyPairRequest}) and generate the key.
- *   <li>Answer the authenticated request {@code 67} (§9 trap 8): CPI, CAR and CHR echoed, the full
- *       public key template, inner signature by the new key, outer CAR = the signer's CHR (device
- *       CHR from 2F02 for P2 = 0) unless the request gave {@code 45}, outer signature by the
- *       signer. With a 256-bit device key an RSA-4096 answer stays under OpenSC's 1200 bytes.
+ *   <li>Answer the authenticated request {@code 67} (§9 trap 8): CPI, CAR (when given) and CHR
+ *       echoed, the full public key template, inner signature by the new key, outer CAR = the
+ *       signer's CHR (device CHR from 2F02 for P2 = 0) unless the request gave {@code 45}, outer
+ *       signature by the signer. With a 256-bit device key an RSA-4096 answer stays under
+ *       OpenSC's 1200 bytes.
  *   <li>Store the key and, like the real card, the answer in EF {@code CE<id>} (OpenSC rewrites
  *       it).
  * </ol>

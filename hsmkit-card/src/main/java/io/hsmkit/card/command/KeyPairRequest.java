@@ -18,14 +18,16 @@ import java.util.Set;
  * (sc-hsm-protocol.md §2.12), plus the optional CardContact extensions {@code 45} (outer CAR) and
  * {@code 91} (allowed algorithms).
  *
- * <p>Parsed strictly, because an accepted request must produce a response OpenSC can decode:
- * {@code 42} CAR and {@code 5F20} CHR are required (OpenSC's {@code c_asn1_cvc_body} makes them
- * mandatory), {@code 5F29} defaults to 00. Every rejection is {@code 6A80}, except the key use
- * counter ({@code 90}) and key domains ({@code 92}), which are real card features this emulator
- * does not have ({@code 6A81}).
+ * <p>Parsed strictly, because an accepted request must produce a response its client can decode:
+ * {@code 5F20} CHR is required, {@code 5F29} defaults to 00. The inner CAR {@code 42} is optional
+ * (TR-03110 makes it optional in a request): CardContact's own module leaves it out for firmware 2
+ * and later, and the real card then answers a request without it (docs/interop.md, "Key
+ * generation without a CAR"). Every rejection is {@code 6A80}, except the key use counter
+ * ({@code 90}) and key domains ({@code 92}), which are real card features this emulator does not
+ * have ({@code 6A81}).
  */
 record KeyPairRequest(
-    byte[] cpi, byte[] car, byte[] chr, KeySpec spec, Optional<byte[]> outerCar,
+    byte[] cpi, Optional<byte[]> car, byte[] chr, KeySpec spec, Optional<byte[]> outerCar,
     byte[] algorithms) {
 
   /**
@@ -54,11 +56,11 @@ record KeyPairRequest(
       }
     }
     byte[] cpi = Tlv.find(tlvs, Cvc.TAG_CPI).map(Tlv::value).orElse(new byte[] {0});
-    byte[] car = required(tlvs, Cvc.TAG_CAR).value();
+    Optional<byte[]> car = Tlv.find(tlvs, Cvc.TAG_CAR).map(Tlv::value);
     byte[] chr = required(tlvs, Cvc.TAG_CHR).value();
     Optional<byte[]> outerCar = Tlv.find(tlvs, 0x45).map(Tlv::value);
     byte[] algorithms = Tlv.find(tlvs, 0x91).map(Tlv::value).orElse(new byte[0]);
-    if (cpi.length != 1 || car.length == 0 || chr.length == 0
+    if (cpi.length != 1 || car.map(c -> c.length == 0).orElse(false) || chr.length == 0
         || outerCar.map(c -> c.length == 0).orElse(false)
         || Tlv.find(tlvs, 0x91).map(t -> t.length() == 0).orElse(false)) {
       throw wrongData();

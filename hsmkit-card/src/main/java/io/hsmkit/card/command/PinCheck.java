@@ -16,6 +16,11 @@ import java.util.Optional;
  * the PIN ({@link io.hsmkit.card.seal.Keyring}). Anti-tearing: the retry counter is decremented and
  * made durable <em>before</em> the PIN is checked, and restored only after a match, so cutting
  * power mid-command can never give a try back.
+ *
+ * <p>The wrong PIN that uses up the last try answers {@code 6983} at once, not {@code 63C0}: so do
+ * the real card and pico-hsm, and CardContact's module reports CKR_PIN_LOCKED only from {@code
+ * 6983} (docs/interop.md, "The attempt that blocks a PIN"). The count of tries is unchanged: with
+ * 3 tries the third wrong PIN blocks.
  */
 final class PinCheck {
   static final int USER_PIN_MIN = 6;
@@ -41,7 +46,7 @@ final class PinCheck {
     Optional<byte[]> mk = ctx.keyring().openWithUserPin(vault, candidate);
     if (mk.isEmpty()) {
       ctx.security().logout();
-      throw new SwException(StatusWord.verifyFailed(tries - 1));
+      throw wrongPin(tries - 1);
     }
     ctx.edit().setUserTriesLeft(max);
     return mk.get();
@@ -59,7 +64,7 @@ final class PinCheck {
     ctx.commitNow();
     Optional<byte[]> mk = ctx.keyring().openWithSoPin(vault, candidate);
     if (mk.isEmpty()) {
-      throw new SwException(StatusWord.verifyFailed(tries - 1));
+      throw wrongPin(tries - 1);
     }
     ctx.edit().setSoTriesLeft(CardState.SO_PIN_MAX_TRIES);
     return mk.get();
@@ -77,6 +82,14 @@ final class PinCheck {
       wipe(ctx.keyring().foldShares(s, mk)); // nothing to fold: only teaches RAM the DKEK
     }
     ctx.security().login(mk);
+  }
+
+  /** A wrong PIN: {@code 63Cx} with the tries left, or {@code 6983} when none is left. */
+  private static SwException wrongPin(int triesLeft) {
+    return new SwException(
+        triesLeft == 0
+            ? StatusWord.AUTHENTICATION_METHOD_BLOCKED
+            : StatusWord.verifyFailed(triesLeft));
   }
 
   private static Vault vault(CardState s) throws SwException {

@@ -12,10 +12,13 @@ import io.hsmkit.card.dispatch.SwException;
  *
  * <ul>
  *   <li>P2 81 with data: user login, which opens the master key for the session and folds DKEK
- *       shares imported without a PIN into the sealed DKEK; 63Cx on a wrong PIN, 6983 when
- *       blocked, 6984 while the transport PIN is active, 6A88 before INITIALIZE.
+ *       shares imported without a PIN into the sealed DKEK; 63Cx on a wrong PIN, 6983 on the one
+ *       that uses up the last try and once blocked, 6984 while the transport PIN is active, 6A88
+ *       before INITIALIZE.
  *   <li>P2 81 without data: status query (9000 when verified, else 63Cx / 6983 / 6984).
- *   <li>P2 88: SO-PIN status (63Cx, 6983) or, with 8 bytes of data, an SO-PIN check.
+ *   <li>P2 88: SO-PIN status (63Cx, 6983) or, with 8 bytes of data, an SO-PIN check. Before
+ *       INITIALIZE both 81 and 88 answer 6A88, which CardContact's module reads as "not
+ *       initialized" (docs/interop.md, "Before INITIALIZE").
  *   <li>P2 85 / 86 (PIN pad and biometric probes): 6A88, so OpenSC does not announce a protected
  *       authentication path (§1.6 step 8).
  * </ul>

@@ -1,6 +1,7 @@
 package io.hsmkit.card.cvc;
 
 import io.hsmkit.apdu.TlvWriter;
+import java.util.Optional;
 
 /**
  * The authenticated CV request the card answers GENERATE ASYMMETRIC KEY PAIR with
@@ -16,16 +17,21 @@ import io.hsmkit.apdu.TlvWriter;
 public final class AuthenticatedRequest {
   private AuthenticatedRequest() {}
 
-  /** {@code 7F4E { 5F29 cpi, 42 car, 7F49 ..., 5F20 chr }}: the fields OpenSC decodes, in order. */
-  public static byte[] body(byte[] cpi, byte[] car, byte[] publicKeyTemplate, byte[] chr) {
+  /**
+   * {@code 7F4E { 5F29 cpi, [42 car,] 7F49 ..., 5F20 chr }}: the fields OpenSC decodes, in order.
+   * Without a CAR in the command the body has no {@code 42} either, as on the real card
+   * (docs/interop.md, "Key generation without a CAR").
+   */
+  public static byte[] body(
+      byte[] cpi, Optional<byte[]> car, byte[] publicKeyTemplate, byte[] chr) {
     return new TlvWriter()
         .nest(
             Cvc.TAG_BODY,
-            w ->
-                w.add(Cvc.TAG_CPI, cpi)
-                    .add(Cvc.TAG_CAR, car)
-                    .raw(publicKeyTemplate)
-                    .add(Cvc.TAG_CHR, chr))
+            w -> {
+              w.add(Cvc.TAG_CPI, cpi);
+              car.ifPresent(c -> w.add(Cvc.TAG_CAR, c));
+              w.raw(publicKeyTemplate).add(Cvc.TAG_CHR, chr);
+            })
         .toByteArray();
   }
 

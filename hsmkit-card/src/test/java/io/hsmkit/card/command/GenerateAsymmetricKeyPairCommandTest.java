@@ -138,6 +138,49 @@ class GenerateAsymmetricKeyPairCommandTest {
     assertThat(t.card.state().file(0xCE03)).isEqualTo(response);
   }
 
+  /**
+   * CardContact's module leaves the inner CAR out for firmware 2 and later (token-sc-hsm.c
+   * encodeGAKP); the real card answers such a request without {@code 42} in the body.
+   */
+  @Test
+  void generate_requestWithoutCar_answersBodyWithoutCar() throws Exception {
+    KeyTestCard t = KeyTestCard.loggedIn();
+    Curve curve = Curve.values()[0];
+    byte[] request = new TlvWriter().addByte(Cvc.TAG_CPI, 0)
+        .raw(KeyTestCard.ecTemplate(curve, curve.primeBytes(), curve.bBytes()))
+        .add(Cvc.TAG_CHR, "UTDUMMY00000").toByteArray();
+
+    byte[] response = t.generate(2, request).ok().data();
+
+    Tlv req = Tlv.parseFirst(response);
+    List<Tlv> outer = req.children();
+    assertThat(outer).extracting(Tlv::tag)
+        .containsExactly(Cvc.TAG_CVC, Cvc.TAG_CAR, Cvc.TAG_SIGNATURE);
+    List<Tlv> cvc = outer.get(0).children();
+    List<Tlv> body = cvc.get(0).children();
+    assertThat(body).extracting(Tlv::tag)
+        .containsExactly(Cvc.TAG_CPI, Cvc.TAG_PUBLIC_KEY, Cvc.TAG_CHR);
+    assertThat(new String(body.get(2).value(), StandardCharsets.US_ASCII))
+        .isEqualTo("UTDUMMY00000");
+    assertThat(verify("SHA256withPLAIN-ECDSA", t.publicKey(2), cvc.get(0).encode(),
+        cvc.get(1).value())).isTrue();
+    byte[] signed = concat(outer.get(0).encode(), outer.get(1).encode());
+    assertThat(new String(outer.get(1).value(), StandardCharsets.US_ASCII))
+        .isEqualTo(t.card.deviceChr());
+    assertThat(verify("SHA256withPLAIN-ECDSA", t.publicKey(0), signed, outer.get(2).value()))
+        .isTrue();
+    assertThat(t.card.state().file(0xCE02)).isEqualTo(response);
+  }
+
+  @Test
+  void generate_emptyCar_returns6A80() {
+    KeyTestCard t = KeyTestCard.loggedIn();
+    Curve curve = Curve.values()[0];
+    byte[] request = KeyTestCard.request(
+        KeyTestCard.ecTemplate(curve, curve.primeBytes(), curve.bBytes()), "", t.openScChr());
+    assertThat(t.generate(1, request).sw()).isEqualTo(0x6A80);
+  }
+
   @Test
   void generate_rsa4096_staysWithinOpenScResponseBuffer() throws Exception {
     KeyTestCard t = KeyTestCard.loggedIn();
