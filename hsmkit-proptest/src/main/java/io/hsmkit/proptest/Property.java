@@ -46,7 +46,7 @@ public final class Property {
   public static int forAll(int tries, Case property) {
     String only = System.getProperty(SEED);
     if (only != null && !only.isBlank()) {
-      long seed = Long.decode(only.trim());
+      long seed = parseSeed(only.trim());
       run(property, seed, 0, 1);
       return 1;
     }
@@ -55,6 +55,14 @@ public final class Property {
       run(property, seeds.nextLong(), i, tries);
     }
     return tries;
+  }
+
+  /** A seed as the failure message prints it (0x and 16 hex digits, unsigned), or decimal. */
+  static long parseSeed(String s) {
+    if (s.startsWith("0x") || s.startsWith("0X")) {
+      return Long.parseUnsignedLong(s.substring(2), 16);
+    }
+    return Long.parseLong(s);
   }
 
   private static void run(Case property, long seed, int index, int tries) {

@@ -55,6 +55,14 @@ class PropertyTest {
   }
 
   @Test
+  void parseSeed_takesEveryPrintedSeed() {
+    assertThat(Property.parseSeed("0xffffffffffffffff")).isEqualTo(-1L);
+    assertThat(Property.parseSeed("0x8000000000000000")).isEqualTo(Long.MIN_VALUE);
+    assertThat(Property.parseSeed("0x0000000000000007")).isEqualTo(7L);
+    assertThat(Property.parseSeed("-5")).isEqualTo(-5L);
+  }
+
+  @Test
   void tries_defaultUnlessTheSystemPropertyIsSet() {
     assertThat(Property.tries(77)).isEqualTo(77);
     System.setProperty(Property.TRIES, "5");
