@@ -30,6 +30,13 @@ class BackupCommandsTest {
     cli.env.put("HSMKIT_PIN", "648219");
   }
 
+  /** A DKEK no test file was made with (an all-zero one is refused). */
+  static byte[] otherDkek() {
+    byte[] b = new byte[32];
+    java.util.Arrays.fill(b, (byte) 0x5A);
+    return b;
+  }
+
   /** Prepares a token with one DKEK share (imported directly, skipping the slow .pbe KDF). */
   String token(String name, byte[] dkek) throws Exception {
     String spec = "emulated:" + home.resolve(name);
@@ -67,7 +74,7 @@ class BackupCommandsTest {
   @Test
   void unwrap_withAnotherDkek_saysSoAndStoresNothing() throws Exception {
     Vectors.WrappedKey v = Vectors.nitrokeyWrappedEcKey();
-    String tok = token("t", new byte[32]);
+    String tok = token("t", otherDkek());
     Path file = home.resolve("btc.bin");
     Files.write(file, v.wrapFile());
     CliRunner.Result r = cli.run("--token", tok, "unwrap", file.toString(), "--key-ref", "2");
@@ -89,7 +96,7 @@ class BackupCommandsTest {
     Map<String, Object> manifest = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("manifest.json")));
     assertThat((List<?>) manifest.get("keys")).hasSize(2);
 
-    String other = token("other", new byte[32]);
+    String other = token("other", otherDkek());
     CliRunner.Result mismatch = cli.run("--token", other, "restore", dir.toString());
     assertThat(mismatch.exit()).isEqualTo(1);
     assertThat(mismatch.err()).contains("DKEK mismatch").contains("nothing was changed");
@@ -141,6 +148,27 @@ class BackupCommandsTest {
     // a login (here for a key generation) lets the card fold the sealed shares
     cli.ok("keys", "generate", "--type", "ec:secp256r1", "--id", "01");
     assertThat(cli.ok("status").out()).contains("DKEK key check value : " + kcv);
+  }
+
+  /**
+   * issue 13 item 1: the same share file twice would make the DKEK the XOR of two equal shares,
+   * all zeros; the emulated card refuses the repeat (SECURITY.md, "Degenerate DKEKs") and nothing is imported.
+   */
+  @Test
+  void dkekImport_sameShareTwice_isRefused_andTheDkekStaysPending() throws Exception {
+    byte[] a = new byte[32];
+    new java.security.SecureRandom().nextBytes(a);
+    Path fa = home.resolve("a.pbe");
+    Files.write(fa, io.hsmkit.client.dkek.DkekShareFile.encrypt(a,
+        "passwordpassword".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[8], null));
+    cli.env.put("HSMKIT_DKEK_PASSWORD", "passwordpassword");
+    cli.ok("init", "--so-pin", "3537363231383830", "--dkek-shares", "2");
+    cli.ok("dkek", "import", fa.toString());
+    CliRunner.Result again = cli.run("dkek", "import", fa.toString());
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).contains("imported already").doesNotContain("Exception");
+    assertThat(cli.ok("status").out()).contains("1 share(s) still missing")
+        .doesNotContain(io.hsmkit.client.DkekStatus.ZERO_DKEK_KCV);
   }
 
   @Test

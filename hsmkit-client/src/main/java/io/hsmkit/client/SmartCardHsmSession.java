@@ -158,6 +158,10 @@ public final class SmartCardHsmSession implements AutoCloseable {
       throw new HsmException(
           "the device was initialized without DKEK shares; it cannot import one", r.sw());
     }
+    if (r.sw().equals(StatusWord.WRONG_DATA)) { // hsmkit's card only (SECURITY.md, "Degenerate DKEKs")
+      throw new HsmException("the device refused the share: it was imported already, or it would"
+          + " make the DKEK all zeros; import each custodian's own share", r.sw());
+    }
     check(r, "import the DKEK share", null);
     return parseDkek(r.data());
   }

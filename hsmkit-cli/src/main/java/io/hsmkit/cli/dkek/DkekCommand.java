@@ -227,9 +227,15 @@ public final class DkekCommand {
       }
       DkekStatus after;
       try {
+        refuseDegenerate(before, share);
         after = s.importDkekShare(share);
       } finally {
         Arrays.fill(share, (byte) 0);
+      }
+      if (after.degenerate()) {
+        throw new CliException(CliException.REFUSED, "the DKEK is now all zeros (KCV "
+            + DkekStatus.ZERO_DKEK_KCV + "): a share was imported twice; anyone can read what it"
+            + " wraps. Re-initialize the device (hsmkit init --force) and import each share once");
       }
       PrintWriter out = ctx().out();
       out.println("DKEK share imported");
@@ -240,6 +246,33 @@ public final class DkekCommand {
         out.printf("DKEK import pending, %d share(s) still missing%n", after.outstanding());
       }
       return 0;
+    }
+
+    /**
+     * What the host can tell before a real chip XORs a share in (it refuses nothing): an all-zero
+     * share, and a share equal to the accumulator imported so far, whose KCV the chip reports
+     * (with two shares: the same file twice), since the XOR would then be all zero.
+     */
+    static void refuseDegenerate(DkekStatus before, byte[] share) {
+      int acc = 0;
+      for (byte b : share) {
+        acc |= b;
+      }
+      if (acc == 0) {
+        throw new CliException(CliException.REFUSED,
+            "the share is all zeros; it would add nothing to the DKEK. Create a new share file");
+      }
+      boolean someImported = before.totalShares() - before.outstanding() > 0;
+      if (someImported && before.kcvKnown()
+          && java.security.MessageDigest.isEqual(before.kcv(), DkekShareFile.kcv(share))) {
+        throw new CliException(CliException.REFUSED, "this share equals the DKEK imported so far"
+            + " (KCV " + before.kcvHex() + "): importing it would make the DKEK all zeros. Was it"
+            + " imported already? Import each custodian's own share");
+      }
+      if (someImported && before.degenerate()) {
+        throw new CliException(CliException.REFUSED, "the shares imported so far cancel to an"
+            + " all-zero DKEK (KCV " + DkekStatus.ZERO_DKEK_KCV + "); re-initialize the device");
+      }
     }
 
     /**
