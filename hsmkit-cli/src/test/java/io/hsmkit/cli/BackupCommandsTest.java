@@ -116,6 +116,78 @@ class BackupCommandsTest {
     assertThat(cli.run("--token", c, "restore", dir.toString()).err()).contains("SHA-256");
   }
 
+  /** Replaces {@code file}'s SHA-256 in the manifest, as someone who edits a backup can. */
+  static void rehash(Path dir, String file) throws Exception {
+    Path manifest = dir.resolve("manifest.json");
+    byte[] bytes = Files.readAllBytes(dir.resolve(file));
+    String sha = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    String text = Files.readString(manifest).replaceAll(
+        "(\"file\"\\s*:\\s*\"" + file + "\"\\s*,\\s*\"sha256\"\\s*:\\s*\")[0-9a-f]{64}", "$1" + sha);
+    Files.writeString(manifest, text);
+  }
+
+  /**
+   * issue 13 item 2: restore is all or nothing. A blob damaged after the first key (hash
+   * recomputed), a key that fails --verify, and a key reference listed twice each leave the target
+   * as it was, a key replaced with --force included.
+   */
+  @Test
+  void restore_failingLateKeyOrVerifyOrDuplicateRef_leavesTheTargetAsItWas() throws Exception {
+    byte[] dkek = new byte[32];
+    new java.security.SecureRandom().nextBytes(dkek);
+    String a = token("a", dkek);
+    cli.ok("--token", a, "keys", "generate", "--type", "ec:secp256r1", "--id", "01", "--label", "one");
+    cli.ok("--token", a, "keys", "generate", "--type", "ec:secp256r1", "--id", "02", "--label", "two");
+    Path dir = home.resolve("backup");
+    cli.ok("--token", a, "backup", dir.toString());
+    Path clean = home.resolve("clean");
+    Files.createDirectories(clean);
+    for (String f : List.of("manifest.json", "key-001.bin", "key-002.bin")) {
+      Files.copy(dir.resolve(f), clean.resolve(f));
+    }
+
+    // the target already has a key at ref 1, kept by every failed --force restore below
+    String b = token("b", dkek);
+    cli.ok("--token", b, "keys", "generate", "--type", "ec:secp384r1", "--id", "09", "--label", "mine");
+    String before = cli.ok("--token", b, "keys", "list").out();
+
+    // damaged MAC in the second blob, manifest hash recomputed
+    Path f2 = dir.resolve("key-002.bin");
+    io.hsmkit.client.backup.WrapFile w = io.hsmkit.client.backup.WrapFile.decode(Files.readAllBytes(f2));
+    byte[] blob = w.blob();
+    blob[blob.length - 1] ^= 1;
+    Files.write(f2, new io.hsmkit.client.backup.WrapFile(blob, w.prkd(), w.certificate()).encode());
+    rehash(dir, "key-002.bin");
+    CliRunner.Result damaged = cli.run("--token", b, "restore", dir.toString(), "--force");
+    assertThat(damaged.exit()).isEqualTo(1);
+    assertThat(damaged.err()).contains("the target is as it was");
+    assertThat(cli.ok("--token", b, "keys", "list").out()).isEqualTo(before);
+
+    // --verify fails for key 2: its recorded public key is key 1's
+    Path manifest = clean.resolve("manifest.json");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) Json.parse(Files.readString(manifest));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> keys = (List<Map<String, Object>>) m.get("keys");
+    String pub1 = (String) keys.get(0).get("publicKey");
+    String pub2 = (String) keys.get(1).get("publicKey");
+    Files.writeString(manifest, Files.readString(manifest).replace(pub2, pub1));
+    CliRunner.Result unverified = cli.run("--token", b, "restore", clean.toString(), "--force", "--verify");
+    assertThat(unverified.exit()).isEqualTo(1);
+    assertThat(unverified.err()).contains("does not sign").contains("the target is as it was");
+    assertThat(cli.ok("--token", b, "keys", "list").out()).isEqualTo(before);
+
+    // the same key reference twice: refused before anything changes
+    String text = Files.readString(manifest).replace(pub1, pub2);
+    int second = text.indexOf("\"keyRef\"", text.indexOf("\"keyRef\"") + 1);
+    text = text.substring(0, second) + text.substring(second).replaceFirst("\"keyRef\"\\s*:\\s*2", "\"keyRef\": 1");
+    Files.writeString(manifest, text);
+    CliRunner.Result twice = cli.run("--token", b, "restore", clean.toString(), "--force");
+    assertThat(twice.exit()).isEqualTo(1);
+    assertThat(twice.err()).contains("key reference 1 twice");
+    assertThat(cli.ok("--token", b, "keys", "list").out()).isEqualTo(before);
+  }
+
   /**
    * Two shares imported by two processes with no login between: the second cannot know the KCV
    * (the first share is sealed; SECURITY.md) and says so instead of printing zeros; the next
