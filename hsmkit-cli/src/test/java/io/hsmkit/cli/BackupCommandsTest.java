@@ -116,6 +116,59 @@ class BackupCommandsTest {
     assertThat(cli.run("--token", c, "restore", dir.toString()).err()).contains("SHA-256");
   }
 
+  /**
+   * issue 13 item 3: unwrap and restore refuse an id already on another key; a card that has
+   * one twice anyway (put there by another tool) makes every lookup by id name the refs.
+   */
+  @Test
+  void duplicateIds_refusedByUnwrapAndRestore_ambiguousLookupsNameTheRefs() throws Exception {
+    byte[] dkek = new byte[32];
+    new java.security.SecureRandom().nextBytes(dkek);
+    String a = token("a", dkek);
+    cli.ok("--token", a, "keys", "generate", "--type", "ec:secp256r1", "--id", "01", "--label", "one");
+    Path file = home.resolve("one.bin");
+    cli.ok("--token", a, "wrap", "--key-ref", "1", file.toString());
+    CliRunner.Result unwrap = cli.run("--token", a, "unwrap", file.toString(), "--key-ref", "2");
+    assertThat(unwrap.exit()).isEqualTo(1);
+    assertThat(unwrap.err()).contains("id 01").contains("key ref 1");
+    assertThat(cli.ok("--token", a, "keys", "list").out()).doesNotContain(" 2 ");
+
+    Path dir = home.resolve("backup");
+    cli.ok("--token", a, "backup", dir.toString());
+    String b = token("b", dkek);
+    cli.ok("--token", b, "keys", "generate", "--type", "ec:secp256r1", "--id", "07");
+    cli.ok("--token", b, "keys", "generate", "--type", "ec:secp256r1", "--id", "01");
+    String before = cli.ok("--token", b, "keys", "list").out();
+    CliRunner.Result restore = cli.run("--token", b, "restore", dir.toString(), "--force");
+    assertThat(restore.exit()).isEqualTo(1);
+    assertThat(restore.err()).contains("id 01").contains("key ref 2").contains("nothing was changed");
+    assertThat(cli.ok("--token", b, "keys", "list").out()).isEqualTo(before);
+
+    // another tool put id 01 on two keys: lookups by id refuse and name both refs
+    try (Token t = Token.open(TokenSpec.parse(a))) {
+      t.session().verifyPin("648219".getBytes());
+      new io.hsmkit.client.backup.BackupManager(t.session()).unwrap(2,
+          io.hsmkit.client.backup.WrapFile.decode(Files.readAllBytes(file)));
+    }
+    Path in = home.resolve("in.txt");
+    Files.writeString(in, "data");
+    for (String[] args : List.of(
+        new String[] {"sign", "--id", "01", "--mechanism", "ecdsa-sha256", "--in", in.toString(), "--out", home.resolve("sig").toString()},
+        new String[] {"keys", "export-public", "--id", "01"},
+        new String[] {"keys", "delete", "--id", "01"},
+        new String[] {"principal", "--key-id", "01"})) {
+      String[] full = new String[args.length + 2];
+      full[0] = "--token";
+      full[1] = a;
+      System.arraycopy(args, 0, full, 2, args.length);
+      CliRunner.Result r = cli.run(full);
+      assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err()).as(String.join(" ", args)).contains("key refs 1, 2").contains("--key-ref");
+    }
+    assertThat(cli.ok("--token", a, "keys", "list", "--json").out()).containsPattern("\"keyRef\"\\s*:\\s*2");
+    cli.ok("--token", a, "principal", "--key-ref", "2");
+  }
+
   /** Replaces {@code file}'s SHA-256 in the manifest, as someone who edits a backup can. */
   static void rehash(Path dir, String file) throws Exception {
     Path manifest = dir.resolve("manifest.json");

@@ -30,6 +30,18 @@ public final class BackupCommands {
     }
   }
 
+  /** The PKCS#11 id in a wrap file's key description, or null when it has none. */
+  static byte[] idOf(WrapFile w, Path file) {
+    if (w.prkd() == null) {
+      return null;
+    }
+    try {
+      return io.hsmkit.client.keys.PrivateKeyDescription.decode(w.prkd()).id();
+    } catch (IOException e) {
+      throw CliException.usage(file + ": its key description is damaged (" + e.getMessage() + ")");
+    }
+  }
+
   @Command(name = "wrap",
       description = "Export one key encrypted under the DKEK (file compatible with sc-hsm-tool --wrap-key).")
   public static final class Wrap extends TokenCommand {
@@ -103,6 +115,8 @@ public final class BackupCommands {
         throw new CliException(CliException.REFUSED, "key reference " + keyRef
             + " is in use; choose a free one (hsmkit keys list) or add --force to replace it");
       }
+      KeysCommand.refuseDuplicateId(new KeyManager(s), idOf(wrap, file), keyRef,
+          java.util.Set.of(), file.toString());
       new BackupManager(s).unwrap(keyRef, wrap);
       ctx().out().printf("Key imported at key ref %d.%n", keyRef);
       return 0;
@@ -142,10 +156,32 @@ public final class BackupCommands {
 
     @Mixin UserPinOption pin;
 
+    /** Each key's id must be new on the target, apart from the keys the restore replaces. */
+    private void refuseDuplicateIds(KeyManager km) throws IOException, HsmException {
+      BackupManager.Manifest m = BackupManager.readManifest(dir);
+      java.util.Set<Integer> refs = new java.util.HashSet<>();
+      m.keys().forEach(e -> refs.add(e.keyRef()));
+      java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+      for (BackupManager.Entry e : m.keys()) {
+        if (e.id() == null || e.id().isEmpty()) {
+          continue;
+        }
+        Integer other = seen.put(e.id().toLowerCase(java.util.Locale.ROOT), e.keyRef());
+        if (other != null) {
+          throw new CliException(CliException.REFUSED, dir.resolve(BackupManager.MANIFEST)
+              + " gives id " + e.id() + " to key refs " + other + " and " + e.keyRef()
+              + "; lookups by id would be ambiguous; nothing was changed");
+        }
+        KeysCommand.refuseDuplicateId(km, KeysCommand.parseId(e.id()), e.keyRef(), refs,
+            "key ref " + e.keyRef() + " of the backup");
+      }
+    }
+
     @Override
     protected int run(Token token) throws IOException, HsmException {
       SmartCardHsmSession s = token.session();
       pin.login(ctx(), s);
+      refuseDuplicateIds(new KeyManager(s));
       List<BackupManager.Entry> restored = new BackupManager(s).restore(dir, force, verify);
       ctx().out().printf("Restored %d key%s%s.%n", restored.size(), restored.size() == 1 ? "" : "s",
           verify ? ", each verified against its recorded public key" : "");

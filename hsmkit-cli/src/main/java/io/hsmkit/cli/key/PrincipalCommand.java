@@ -22,8 +22,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "principal", description = "Print the Internet Computer principal of a key (as dfx does).")
 public final class PrincipalCommand extends TokenCommand {
-  @Option(names = "--key-id", required = true, description = "PKCS#11 id of the key in hex, e.g. 01.")
+  @Option(names = "--key-id", description = "PKCS#11 id of the key in hex, e.g. 01.")
   String keyId;
+
+  @Option(names = "--key-ref", description = "Key reference (1-255), when an id is on two keys.")
+  Integer keyRef;
 
   @Option(names = "--json", description = "Print JSON (principal, key id, public key).")
   boolean json;
@@ -32,9 +35,9 @@ public final class PrincipalCommand extends TokenCommand {
   protected int run(Token token) throws IOException, HsmException {
     SmartCardHsmSession s = token.session();
     s.select();
-    KeyInfo k = KeysCommand.find(new KeyManager(s), keyId, null);
+    KeyInfo k = KeysCommand.find(new KeyManager(s), keyId, keyRef);
     if (k.publicKey() == null) {
-      throw new CliException(CliException.REFUSED, "key " + keyId + " has no readable public key");
+      throw new CliException(CliException.REFUSED, "key ref " + k.keyRef() + " has no readable public key");
     }
     byte[] spki = k.publicKey().getEncoded();
     String principal = IcPrincipal.ofPublicKey(spki);

@@ -68,6 +68,20 @@ public final class KeyManager {
     return Optional.empty();
   }
 
+  /**
+   * Every key with PKCS#11 id {@code id}: more than one means a lookup by id is ambiguous (OpenSC
+   * would act on whichever it meets first).
+   */
+  public List<KeyInfo> findAllById(byte[] id) throws IOException, HsmException {
+    List<KeyInfo> found = new ArrayList<>();
+    for (KeyInfo k : list()) {
+      if (Arrays.equals(k.id(), id)) {
+        found.add(k);
+      }
+    }
+    return found;
+  }
+
   public Optional<KeyInfo> findByRef(int ref) throws IOException, HsmException {
     return keyRefs().contains(ref) ? Optional.of(describe(ref)) : Optional.empty();
   }
