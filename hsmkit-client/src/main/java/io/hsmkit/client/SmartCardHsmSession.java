@@ -326,6 +326,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
       case 0x6A89 -> "already exists";
       case 0x6D00 -> "not supported by the device or its configuration";
       case 0x6700 -> "wrong length";
+      case 0x6581 -> "the card could not store the change (memory failure)";
       default -> "card answered SW " + sw;
     };
   }

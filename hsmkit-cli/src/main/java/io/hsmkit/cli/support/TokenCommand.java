@@ -34,7 +34,26 @@ public abstract class TokenCommand implements Callable<Integer> {
   public Integer call() throws IOException, HsmException, StateException {
     validate();
     try (Token token = Token.open(ctx().tokenSpec(), ctx().env())) {
-      return run(token);
+      try {
+        return run(token);
+      } catch (HsmException e) {
+        throw explain(e, token);
+      }
     }
+  }
+
+  /**
+   * A {@code 6581} (memory failure) from the embedded card, with the cause its state store gave
+   * (a full disk, a read-only directory); other errors as they are.
+   */
+  public static HsmException explain(HsmException e, Token token) {
+    if (e.sw() != null && e.sw().value() == 0x6581) {
+      var why = token.stateError();
+      if (why.isPresent()) {
+        return new HsmException(e.getMessage() + "; the card's state store says: " + why.get(),
+            e.sw());
+      }
+    }
+    return e;
   }
 }
