@@ -74,9 +74,10 @@ public final class FileStateStore implements StateStore {
     Path abs = dir.toAbsolutePath().normalize();
     try {
       if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectories(abs.getParent());
+        createPrivateParents(abs.getParent());
         try {
           Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(DIR_PERMS));
+          Files.setPosixFilePermissions(abs, DIR_PERMS);
         } catch (FileAlreadyExistsException raced) {
           // another process created it first; the lock below sorts out who may use it
         }
@@ -236,6 +237,20 @@ public final class FileStateStore implements StateStore {
       // the lock goes with the channel anyway
     }
     closeQuietly(lockChannel);
+  }
+
+  /** Missing parents (e.g. a new HSMKIT_HOME) are made 0700 too, whatever the umask. */
+  private static void createPrivateParents(Path dir) throws IOException {
+    if (dir == null || Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    createPrivateParents(dir.getParent());
+    try {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_PERMS));
+      Files.setPosixFilePermissions(dir, DIR_PERMS);
+    } catch (FileAlreadyExistsException raced) {
+      // made by another process meanwhile
+    }
   }
 
   private static void closeQuietly(FileChannel c) {

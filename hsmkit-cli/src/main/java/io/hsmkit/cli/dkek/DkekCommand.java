@@ -126,7 +126,7 @@ public final class DkekCommand {
       random.nextBytes(salt);
       try {
         byte[] pbe = DkekShareFile.encrypt(share, pwd, salt, progress(ctx.err()));
-        Files.write(file, pbe, StandardOpenOption.CREATE_NEW);
+        io.hsmkit.client.PrivateFiles.writeNew(file, pbe);
         ctx.out().printf("DKEK share written to %s; KCV if it is the only share: %s%n", file, kcvHex(share));
         if (split != null) {
           printShares(ctx.out(), split);

@@ -70,7 +70,8 @@ public final class BackupCommands {
       }
       byte[] wrapped = new BackupManager(s).wrap(keyRef).encode();
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, wrapped);
+      Files.deleteIfExists(tmp);
+      io.hsmkit.client.PrivateFiles.writeNew(tmp, wrapped);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
       ctx().out().printf("Key ref %d wrapped into %s.%n", keyRef, file);
       return 0;

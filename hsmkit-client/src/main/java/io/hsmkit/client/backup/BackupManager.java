@@ -70,7 +70,7 @@ public final class BackupManager {
           "the DKEK is incomplete (" + dkek.outstanding() + " share(s) missing); import them first",
           null);
     }
-    Files.createDirectories(dir);
+    io.hsmkit.client.PrivateFiles.createDirectories(dir);
     try (var s = Files.list(dir)) {
       if (s.findAny().isPresent()) {
         throw new HsmException(dir + " is not empty; back up into a new directory", null);
@@ -316,8 +316,6 @@ public final class BackupManager {
   }
 
   static void writeAtomically(Path target, byte[] content) throws IOException {
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    Files.write(tmp, content);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    io.hsmkit.client.PrivateFiles.writeAtomically(target, content);
   }
 }
