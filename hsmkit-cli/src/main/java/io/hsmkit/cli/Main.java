@@ -28,7 +28,7 @@ public final class Main {
 
   /** Runs the CLI with secrets taken from {@code env} only (no terminal prompts). */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    return run(args, env, new Secrets(env, null), out, err);
+    return run(args, env, new Secrets(env, (Secrets.Terminal) null), out, err);
   }
 
   /** Runs the CLI; used by {@link #main} and by tests with their own environment and streams. */

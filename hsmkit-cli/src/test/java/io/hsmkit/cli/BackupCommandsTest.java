@@ -317,7 +317,11 @@ class BackupCommandsTest {
     Path shares = home.resolve("shares");
     String out = cli.ok("dkek", "create", mofn.toString(), "--threshold", "3", "--shares", "5",
         "--share-dir", shares.toString()).out();
-    assertThat(out).contains("Share 5 of 5").contains("Prime       : ");
+    assertThat(out).doesNotContain("Share value").contains("share-5.txt");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(shares))).isEqualTo("rwx------");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(shares.resolve("share-1.txt")))).isEqualTo("rw-------");
+    assertThat(Files.readString(shares.resolve("share-5.txt"))).contains("Share 5 of 5").contains("Prime       : ");
     cli.ok("init", "--so-pin", "3537363231383830", "--dkek-shares", "1", "--force");
     String r = cli.ok("dkek", "import", mofn.toString(), "--shares", "3",
         "--share-file", shares.resolve("share-5.txt").toString(),
@@ -328,6 +332,38 @@ class BackupCommandsTest {
         "--share-file", shares.resolve("share-1.txt").toString(),
         "--share-file", shares.resolve("share-3.txt").toString());
     assertThat(two.exit()).isNotZero();
+  }
+
+  /**
+   * issue 13 item 5: on a terminal the m-of-n shares are shown one custodian at a time, each
+   * after Enter and cleared after the next Enter; none reaches standard output.
+   */
+  @Test
+  void dkekCreate_mOfN_onATerminal_showsOneShareAtATime() throws Exception {
+    CliRunner.ScriptedTerminal term = new CliRunner.ScriptedTerminal("", "", "", "", "", "", "", "");
+    cli.terminal = term;
+    Path mofn = home.resolve("m.pbe");
+    String out = cli.ok("dkek", "create", mofn.toString(), "--threshold", "2", "--shares", "4").out();
+    assertThat(out).doesNotContain("Share value");
+    String shown = term.shown.toString();
+    String clear = "\033[H\033[2J";
+    for (int i = 1; i <= 4; i++) {
+      int prompt = shown.indexOf("Press Enter to show share " + i);
+      int share = shown.indexOf("Share " + i + " of 4");
+      int after = shown.indexOf("press Enter to clear", share);
+      assertThat(prompt).as("share %d", i).isPositive().isLessThan(share);
+      // nothing of the next share between its prompt and the clearing of this one
+      assertThat(shown.substring(prompt, after)).doesNotContain("Share " + (i + 1) + " of");
+      assertThat(shown.indexOf(clear, after)).isPositive();
+    }
+    assertThat(term.answers).isEmpty();
+
+    // end of input before every custodian saw a share: the share file is useless and removed
+    cli.terminal = new CliRunner.ScriptedTerminal("", "");
+    Path gone = home.resolve("gone.pbe");
+    CliRunner.Result r = cli.run("dkek", "create", gone.toString(), "--threshold", "2", "--shares", "3");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(gone).doesNotExist();
   }
 
   @Test
