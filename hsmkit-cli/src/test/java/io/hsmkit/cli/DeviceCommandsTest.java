@@ -181,4 +181,24 @@ class DeviceCommandsTest {
       assertThat(r.out()).as(String.join(" ", cmd)).contains("Usage: hsmkit " + String.join(" ", cmd));
     }
   }
+
+  /** issue 13 item 6: the first init asks for the SO-PIN twice on a terminal; a typo is caught. */
+  @Test
+  void firstInit_onATerminal_asksTheSoPinTwice() {
+    CliRunner cli = new CliRunner(home.resolve("twice"));
+    cli.terminal = new CliRunner.ScriptedTerminal("3537363231383830", "3537363231383831");
+    CliRunner.Result typo = cli.run("init", "--no-dkek", "--pin", "648219");
+    assertThat(typo.exit()).isEqualTo(2);
+    assertThat(typo.err()).contains("differ");
+    assertThat(cli.ok("status").out()).contains("never been initialized");
+    CliRunner.ScriptedTerminal t = new CliRunner.ScriptedTerminal("3537363231383830", "3537363231383830");
+    cli.terminal = t;
+    cli.ok("init", "--no-dkek", "--pin", "648219");
+    assertThat(t.shown.toString()).contains("SO-PIN").contains("(again)");
+    // re-init: the current SO-PIN, asked once
+    CliRunner.ScriptedTerminal again = new CliRunner.ScriptedTerminal("3537363231383830");
+    cli.terminal = again;
+    cli.ok("init", "--no-dkek", "--pin", "648219");
+    assertThat(again.shown.toString()).doesNotContain("(again)");
+  }
 }
