@@ -22,6 +22,12 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "principal", description = "Print the Internet Computer principal of a key (as dfx does).")
 public final class PrincipalCommand extends TokenCommand {
+  /**
+   * The key types an IC identity may have (DER public keys: Ed25519, ECDSA P-256 and secp256k1;
+   * the Internet Computer interface specification); the card makes the two EC ones.
+   */
+  static final java.util.Set<String> IC_KEY_TYPES = java.util.Set.of("EC secp256k1", "EC secp256r1");
+
   @Option(names = "--key-id", description = "PKCS#11 id of the key in hex, e.g. 01.")
   String keyId;
 
@@ -38,6 +44,11 @@ public final class PrincipalCommand extends TokenCommand {
     KeyInfo k = KeysCommand.find(new KeyManager(s), keyId, keyRef);
     if (k.publicKey() == null) {
       throw new CliException(CliException.REFUSED, "key ref " + k.keyRef() + " has no readable public key");
+    }
+    if (!IC_KEY_TYPES.contains(k.algorithm())) {
+      throw CliException.usage("key ref " + k.keyRef() + " is " + k.algorithm() + "; the Internet"
+          + " Computer accepts only ECDSA on secp256k1 or P-256 (secp256r1) and Ed25519 keys, so"
+          + " it would have no principal. Generate one with hsmkit keys generate --type ec:secp256k1");
     }
     byte[] spki = k.publicKey().getEncoded();
     String principal = IcPrincipal.ofPublicKey(spki);
