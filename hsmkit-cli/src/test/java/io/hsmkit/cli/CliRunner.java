@@ -41,6 +41,16 @@ final class CliRunner {
     return cli;
   }
 
+  /** Makes the factory-new default token ({@code status} no longer creates one). */
+  CliRunner createToken() {
+    try (io.hsmkit.token.Token t = io.hsmkit.token.Token.open(
+        io.hsmkit.token.TokenSpec.parse("emulated:" + home.resolve("token")), Map.copyOf(env))) {
+      return this;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
   record Result(int exit, String out, String err) {}
 
   Result run(String... args) {

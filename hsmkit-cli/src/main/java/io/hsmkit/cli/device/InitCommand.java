@@ -55,6 +55,11 @@ public final class InitCommand extends TokenCommand {
   boolean force;
 
   @Override
+  protected boolean createsToken() {
+    return true;
+  }
+
+  @Override
   protected void validate() {
     if (dkek.shares != null && (dkek.shares < 0 || dkek.shares > 255)) {
       throw CliException.usage("--dkek-shares must be between 0 and 255");

@@ -64,7 +64,7 @@ public final class StatusCommand extends TokenCommand {
     }
     out.printf("Token                : %s%n", token.description());
     out.printf("Serial number        : %s%n", serial);
-    label.ifPresent(l -> out.printf("Label                : %s%n", l));
+    label.ifPresent(l -> out.printf("Label                : %s%n", io.hsmkit.cli.support.Text.safe(l)));
     out.printf("Version              : %s%n", info.version());
     if (!initialized) {
       out.println("SmartCard-HSM has never been initialized. Use hsmkit init to set SO-PIN and user PIN.");

@@ -131,7 +131,7 @@ public final class KeysCommand {
       }
       KeyInfo k = new KeyManager(s).generate(spec, id == null ? null : parseId(id), label == null ? "" : label);
       ctx().out().printf("Generated %s key: key ref %d, id %s%s%n", k.algorithm(), k.keyRef(), k.idHex(),
-          k.label().isEmpty() ? "" : ", label \"" + k.label() + "\"");
+          k.label().isEmpty() ? "" : ", label \"" + io.hsmkit.cli.support.Text.safe(k.label()) + "\"");
       return 0;
     }
   }
@@ -168,7 +168,7 @@ public final class KeysCommand {
       }
       ctx().out().printf("%-7s %-42s %-20s %-22s %-5s %s%n", "KEYREF", "ID", "LABEL", "ALGORITHM", "SIZE", "USAGE");
       for (KeyInfo k : keys) {
-        ctx().out().printf("%-7d %-42s %-20s %-22s %-5d %s%n", k.keyRef(), k.idHex(), k.label(),
+        ctx().out().printf("%-7d %-42s %-20s %-22s %-5d %s%n", k.keyRef(), k.idHex(), io.hsmkit.cli.support.Text.safe(k.label()),
             k.algorithm(), k.sizeBits(), String.join(",", k.usage()));
       }
       return 0;
