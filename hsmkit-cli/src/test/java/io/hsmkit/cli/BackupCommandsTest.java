@@ -79,7 +79,7 @@ class BackupCommandsTest {
     Files.write(file, v.wrapFile());
     CliRunner.Result r = cli.run("--token", tok, "unwrap", file.toString(), "--key-ref", "2");
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).contains("does not match this device's DKEK");
+    assertThat(r.err()).contains("was wrapped under the DKEK with KCV").contains("this device's DKEK has KCV");
     assertThat(cli.ok("--token", tok, "keys", "list").out()).contains("No keys.");
   }
 
@@ -167,6 +167,29 @@ class BackupCommandsTest {
     }
     assertThat(cli.ok("--token", a, "keys", "list", "--json").out()).containsPattern("\"keyRef\"\\s*:\\s*2");
     cli.ok("--token", a, "principal", "--key-ref", "2");
+  }
+
+  /**
+   * issue 13 item 11: a damaged wrap file whose KCV matches says the MAC check failed; a missing
+   * input file is named, with exit 2, not "cannot reach the token".
+   */
+  @Test
+  void messages_damagedWrapFile_andMissingInput() throws Exception {
+    Vectors.WrappedKey v = Vectors.nitrokeyWrappedEcKey();
+    String tok = token("t", v.dkek());
+    io.hsmkit.client.backup.WrapFile w = io.hsmkit.client.backup.WrapFile.decode(v.wrapFile());
+    byte[] blob = w.blob();
+    blob[blob.length - 1] ^= 1;
+    Path file = home.resolve("damaged.bin");
+    Files.write(file, new io.hsmkit.client.backup.WrapFile(blob, w.prkd(), w.certificate()).encode());
+    CliRunner.Result r = cli.run("--token", tok, "unwrap", file.toString(), "--key-ref", "1");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("MAC check failed").doesNotContain("does not match");
+    Path missing = home.resolve("nope.txt");
+    CliRunner.Result m = cli.run("--token", tok, "sign", "--id", "01", "--mechanism", "ecdsa-sha256",
+        "--in", missing.toString(), "--out", home.resolve("s").toString());
+    assertThat(m.exit()).isEqualTo(2);
+    assertThat(m.err()).contains(missing + ": no such file").doesNotContain("cannot reach the token");
   }
 
   /** Replaces {@code file}'s SHA-256 in the manifest, as someone who edits a backup can. */

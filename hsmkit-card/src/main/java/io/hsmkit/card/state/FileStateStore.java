@@ -171,7 +171,9 @@ public final class FileStateStore implements StateStore {
       write(bytes);
     } catch (IOException e) {
       resyncAfterFailedWrite();
-      throw new StateException("cannot write " + stateFile + ": " + e.getMessage(), e);
+      String why = e instanceof java.nio.file.AccessDeniedException
+          ? "permission denied (is the directory read-only?)" : e.getMessage();
+      throw new StateException("cannot write " + stateFile + ": " + why, e);
     }
     generation++;
     current = next.copy();

@@ -118,7 +118,23 @@ public final class BackupCommands {
       }
       KeysCommand.refuseDuplicateId(new KeyManager(s), idOf(wrap, file), keyRef,
           java.util.Set.of(), file.toString());
-      new BackupManager(s).unwrap(keyRef, wrap);
+      var dkek = s.dkekStatus();
+      if (dkek.isPresent() && dkek.get().complete() && dkek.get().kcvKnown()
+          && !dkek.get().kcvHex().equalsIgnoreCase(wrap.blobKcvHex())) {
+        throw new CliException(CliException.REFUSED, file + " was wrapped under the DKEK with KCV "
+            + wrap.blobKcvHex() + "; this device's DKEK has KCV " + dkek.get().kcvHex()
+            + ". Import the shares of that DKEK (or unwrap on the device that has it)");
+      }
+      try {
+        new BackupManager(s).unwrap(keyRef, wrap);
+      } catch (HsmException e) {
+        if (e.sw() != null && e.sw().value() == 0x6A80 && dkek.isPresent() && dkek.get().kcvKnown()) {
+          throw new CliException(CliException.REFUSED, file + ": MAC check failed: the key blob is"
+              + " damaged (its DKEK KCV " + wrap.blobKcvHex() + " matches this device's); use an"
+              + " undamaged copy");
+        }
+        throw e;
+      }
       ctx().out().printf("Key imported at key ref %d.%n", keyRef);
       return 0;
     }
