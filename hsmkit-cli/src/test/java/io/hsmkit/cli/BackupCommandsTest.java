@@ -185,6 +185,12 @@ class BackupCommandsTest {
     CliRunner.Result r = cli.run("--token", tok, "unwrap", file.toString(), "--key-ref", "1");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("MAC check failed").doesNotContain("does not match");
+    // with --force over a key: the failed unwrap puts the old key back
+    cli.ok("--token", tok, "keys", "generate", "--type", "ec:secp256r1", "--id", "01", "--label", "kept");
+    String before = cli.ok("--token", tok, "keys", "list").out();
+    CliRunner.Result forced = cli.run("--token", tok, "unwrap", file.toString(), "--key-ref", "1", "--force");
+    assertThat(forced.err()).contains("MAC check failed");
+    assertThat(cli.ok("--token", tok, "keys", "list").out()).isEqualTo(before);
     Path missing = home.resolve("nope.txt");
     CliRunner.Result m = cli.run("--token", tok, "sign", "--id", "01", "--mechanism", "ecdsa-sha256",
         "--in", missing.toString(), "--out", home.resolve("s").toString());

@@ -125,9 +125,16 @@ public final class BackupCommands {
             + wrap.blobKcvHex() + "; this device's DKEK has KCV " + dkek.get().kcvHex()
             + ". Import the shares of that DKEK (or unwrap on the device that has it)");
       }
+      BackupManager bm = new BackupManager(s);
+      // --force over a key: keep it wrapped in memory so a failed unwrap can put it back
+      WrapFile previous = occupied && new KeyManager(s).keyRefs().contains(keyRef)
+          && dkek.isPresent() && dkek.get().complete() ? bm.wrap(keyRef) : null;
       try {
-        new BackupManager(s).unwrap(keyRef, wrap);
+        bm.unwrap(keyRef, wrap);
       } catch (HsmException e) {
+        if (previous != null) {
+          bm.unwrap(keyRef, previous);
+        }
         if (e.sw() != null && e.sw().value() == 0x6A80 && dkek.isPresent() && dkek.get().kcvKnown()) {
           throw new CliException(CliException.REFUSED, file + ": MAC check failed: the key blob is"
               + " damaged (its DKEK KCV " + wrap.blobKcvHex() + " matches this device's); use an"
