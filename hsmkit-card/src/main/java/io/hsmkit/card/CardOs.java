@@ -192,6 +192,16 @@ public final class CardOs implements AutoCloseable {
     return store.current();
   }
 
+  private volatile String lastStateError;
+
+  /**
+   * Why the last {@code 6581} answer was given (e.g. "no space left on device for DIR/card.state"),
+   * for an embedding host to tell its user what a real chip cannot.
+   */
+  public Optional<String> lastStateError() {
+    return Optional.ofNullable(lastStateError);
+  }
+
   /**
    * Processes one command APDU and returns the response APDU. A card that was powered off is
    * powered on implicitly, as a reader does before it sends anything.
@@ -229,6 +239,7 @@ public final class CardOs implements AutoCloseable {
       return new ResponseApdu(e.sw());
     } catch (StateException e) {
       Log.LOG.log(Level.ERROR, "card state could not be written: {0}", e.getMessage());
+      lastStateError = e.getMessage();
       return new ResponseApdu(StatusWord.MEMORY_FAILURE);
     } catch (RuntimeException e) {
       // A handler bug must not take the card down or leak anything: answer 6F00, keep the state.

@@ -28,7 +28,7 @@ public final class Main {
 
   /** Runs the CLI with secrets taken from {@code env} only (no terminal prompts). */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    return run(args, env, new Secrets(env, null), out, err);
+    return run(args, env, new Secrets(env, (Secrets.Terminal) null), out, err);
   }
 
   /** Runs the CLI; used by {@link #main} and by tests with their own environment and streams. */
@@ -119,9 +119,30 @@ public final class Main {
     return null;
   }
 
+  /** A file the user named that is missing, unreadable or a directory (in {@code ex} or a cause). */
+  static java.nio.file.FileSystemException fileProblem(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  static String describe(java.nio.file.FileSystemException f) {
+    String why = f instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+        : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        : f instanceof java.nio.file.FileAlreadyExistsException ? "exists already"
+        : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+    return f.getFile() + ": " + why + (f.getOtherFile() != null ? " (" + f.getOtherFile() + ")" : "");
+  }
+
   static int exitCode(Exception ex) {
     if (ex instanceof CliException c) {
       return c.exitCode();
+    }
+    if (!(ex instanceof HsmException) && !(ex instanceof StateException) && fileProblem(ex) != null) {
+      return CliException.USAGE;
     }
     if (ex instanceof StateException) {
       return CliException.USAGE;
@@ -132,6 +153,10 @@ public final class Main {
   static String message(Exception ex) {
     if (ex instanceof HsmException || ex instanceof CliException || ex instanceof StateException) {
       return ex.getMessage();
+    }
+    java.nio.file.FileSystemException file = fileProblem(ex);
+    if (file != null) {
+      return describe(file);
     }
     if (ex instanceof IOException) {
       return "cannot reach the token: " + ex.getMessage();

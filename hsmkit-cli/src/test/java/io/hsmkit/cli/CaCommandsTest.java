@@ -103,4 +103,44 @@ class CaCommandsTest {
     CliRunner.Result noCa = cli.run("ca", "sign", ca.toString(), "--key-id", "02");
     assertThat(noCa.exit()).isEqualTo(2); // a certificate is not a CSR
   }
+
+  /**
+   * issue 13 item 9: --san DNS:…,IP:… goes into the certificate; a server profile without one
+   * takes a DNS name from a host-name CN; a CN that is no host name gets none; an empty CSR file
+   * is a plain usage error.
+   */
+  @Test
+  void caSign_san_explicitAndDefaultFromTheCn() throws Exception {
+    cli.ok("keys", "generate", "--type", "ec:secp256r1", "--id", "01");
+    cli.ok("keys", "generate", "--type", "ec:secp256r1", "--id", "10");
+    cli.ok("ca", "init", "--key-id", "01", "--subject", "CN=Root");
+    Path csr = home.resolve("s.csr");
+    cli.ok("csr", "--key-id", "10", "--subject", "CN=web.example", "--out", csr.toString());
+
+    Path explicit = home.resolve("explicit.pem");
+    cli.ok("ca", "sign", csr.toString(), "--key-id", "01", "--san", "DNS:a.example,IP:192.0.2.7",
+        "--san", "IP:2001:db8::1", "--out", explicit.toString());
+    assertThat(cert(explicit).getSubjectAlternativeNames()).extracting(l -> l.get(1).toString())
+        .containsExactly("a.example", "192.0.2.7", "2001:db8:0:0:0:0:0:1");
+
+    Path dflt = home.resolve("default.pem");
+    cli.ok("ca", "sign", csr.toString(), "--key-id", "01", "--out", dflt.toString());
+    assertThat(cert(dflt).getSubjectAlternativeNames()).extracting(l -> l.get(1).toString())
+        .containsExactly("web.example");
+
+    Path person = home.resolve("p.csr");
+    cli.ok("csr", "--key-id", "10", "--subject", "CN=Jane Doe", "--out", person.toString());
+    Path none = home.resolve("none.pem");
+    cli.ok("ca", "sign", person.toString(), "--key-id", "01", "--out", none.toString());
+    assertThat(cert(none).getSubjectAlternativeNames()).isNull();
+
+    CliRunner.Result bad = cli.run("ca", "sign", csr.toString(), "--key-id", "01", "--san", "IP:300.1.1.1");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("IP:300.1.1.1");
+    Path empty = home.resolve("empty.csr");
+    Files.write(empty, new byte[0]);
+    CliRunner.Result e = cli.run("ca", "sign", empty.toString(), "--key-id", "01");
+    assertThat(e.exit()).isEqualTo(2);
+    assertThat(e.err()).contains("is empty").doesNotContain("constructor");
+  }
 }

@@ -11,6 +11,8 @@ import java.util.Map;
 final class CliRunner {
   final Path home;
   final Map<String, String> env = new HashMap<>();
+  /** A terminal the commands see as the user's (null: none attached, as in CI). */
+  Secrets.Terminal terminal;
 
   CliRunner(Path home) {
     this.home = home;
@@ -39,13 +41,23 @@ final class CliRunner {
     return cli;
   }
 
+  /** Makes the factory-new default token ({@code status} no longer creates one). */
+  CliRunner createToken() {
+    try (io.hsmkit.token.Token t = io.hsmkit.token.Token.open(
+        io.hsmkit.token.TokenSpec.parse("emulated:" + home.resolve("token")), Map.copyOf(env))) {
+      return this;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
   record Result(int exit, String out, String err) {}
 
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code =
-        Main.run(args, Map.copyOf(env), new Secrets(Map.copyOf(env), null), new PrintWriter(out),
+        Main.run(args, Map.copyOf(env), new Secrets(Map.copyOf(env), terminal), new PrintWriter(out),
             new PrintWriter(err));
     return new Result(code, out.toString(), err.toString());
   }
@@ -58,5 +70,35 @@ final class CliRunner {
           + "\nstdout: " + r.out() + "\nstderr: " + r.err());
     }
     return r;
+  }
+
+  /** A terminal that answers prompts from a script and records everything it was shown. */
+  static final class ScriptedTerminal implements Secrets.Terminal {
+    final java.util.ArrayDeque<String> answers;
+    final StringWriter shown = new StringWriter();
+    final PrintWriter writer = new PrintWriter(shown, true);
+
+    ScriptedTerminal(String... answers) {
+      this.answers = new java.util.ArrayDeque<>(java.util.List.of(answers));
+    }
+
+    @Override
+    public char[] readPassword(String prompt) {
+      writer.print(prompt);
+      String a = answers.poll();
+      return a == null ? null : a.toCharArray();
+    }
+
+    @Override
+    public String readLine(String prompt) {
+      writer.print(prompt);
+      writer.flush();
+      return answers.poll();
+    }
+
+    @Override
+    public PrintWriter writer() {
+      return writer;
+    }
   }
 }

@@ -222,4 +222,25 @@ class CryptoCommandsTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("wrong user PIN, 2 tries left").doesNotContain("111111");
   }
+
+  /** issue 13 item 8: ECDSA with SHA-1/256 of 64 KiB and more signs (hashed on the host). */
+  @Test
+  void sign_ecdsaSha256AndSha1_ofLargeFiles_verifyWithTheJdk() throws Exception {
+    cli.ok("keys", "generate", "--type", "ec:secp256r1", "--id", "31");
+    PublicKey pub = exportPublic("31", "EC");
+    byte[] data = new byte[200_000];
+    new java.util.Random(13).nextBytes(data);
+    for (int len : new int[] {65_536, 200_000}) {
+      Path in = home.resolve("big-" + len);
+      Files.write(in, java.util.Arrays.copyOf(data, len));
+      for (String[] m : new String[][] {{"ecdsa-sha256", "SHA256withECDSA"}, {"ecdsa-sha1", "SHA1withECDSA"}}) {
+        Path sig = home.resolve("sig-" + len + m[0]);
+        cli.ok("sign", "--id", "31", "--mechanism", m[0], "--in", in.toString(), "--out", sig.toString());
+        java.security.Signature v = java.security.Signature.getInstance(m[1]);
+        v.initVerify(pub);
+        v.update(java.util.Arrays.copyOf(data, len));
+        assertThat(v.verify(Files.readAllBytes(sig))).as(len + " " + m[0]).isTrue();
+      }
+    }
+  }
 }

@@ -19,8 +19,8 @@ class DeviceCommandsTest {
   }
 
   @Test
-  void status_factoryNewToken_saysNotInitialized_andCreatesDefaultToken() {
-    CliRunner.Result r = cli.ok("status");
+  void status_factoryNewToken_saysNotInitialized() {
+    CliRunner.Result r = cli.createToken().ok("status");
     assertThat(r.out()).contains("Serial number        : DEHK").contains("never been initialized");
     assertThat(home.resolve("token/card.state")).exists();
   }
@@ -52,7 +52,7 @@ class DeviceCommandsTest {
 
   @Test
   void init_soPinNotSixteenHex_refusedBeforeSendingAnything() throws Exception {
-    cli.ok("status"); // create the token
+    cli.createToken();
     byte[] before = Files.readAllBytes(home.resolve("token/card.state"));
     for (String bad : new String[] {"1234", "353736323138383G", "35373632313838301"}) {
       CliRunner.Result r = cli.run("init", "--so-pin", bad, "--pin", "358138", "--no-dkek");
@@ -162,7 +162,9 @@ class DeviceCommandsTest {
     CliRunner.Result r = cli.run("--token", "floppy:/x", "status");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("emulated:DIR");
-    assertThat(cli.run("status", "--token", "emulated:" + home.resolve("other")).exit()).isZero();
+    CliRunner.Result none = cli.run("status", "--token", "emulated:" + home.resolve("other"));
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).contains("no token at");
   }
 
   @Test
@@ -188,5 +190,50 @@ class DeviceCommandsTest {
       assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
       assertThat(r.out()).as(String.join(" ", cmd)).contains("Usage: hsmkit " + String.join(" ", cmd));
     }
+  }
+
+  /** issue 13 item 6: the first init asks for the SO-PIN twice on a terminal; a typo is caught. */
+  @Test
+  void firstInit_onATerminal_asksTheSoPinTwice() {
+    CliRunner cli = new CliRunner(home.resolve("twice"));
+    cli.terminal = new CliRunner.ScriptedTerminal("3537363231383830", "3537363231383831");
+    CliRunner.Result typo = cli.run("init", "--no-dkek", "--pin", "648219");
+    assertThat(typo.exit()).isEqualTo(2);
+    assertThat(typo.err()).contains("differ");
+    assertThat(cli.ok("status").out()).contains("never been initialized");
+    CliRunner.ScriptedTerminal t = new CliRunner.ScriptedTerminal("3537363231383830", "3537363231383830");
+    cli.terminal = t;
+    cli.ok("init", "--no-dkek", "--pin", "648219");
+    assertThat(t.shown.toString()).contains("SO-PIN").contains("(again)");
+    // re-init: the current SO-PIN, asked once
+    CliRunner.ScriptedTerminal again = new CliRunner.ScriptedTerminal("3537363231383830");
+    cli.terminal = again;
+    cli.ok("init", "--no-dkek", "--pin", "648219");
+    assertThat(again.shown.toString()).doesNotContain("(again)");
+  }
+
+  /**
+   * issue 13 item 12: status and doctor on a missing token say so with exit 2 and create
+   * nothing; labels with control characters reach the terminal escaped.
+   */
+  @Test
+  void missingToken_isNotCreated_andLabelsAreEscaped() throws Exception {
+    Path missing = home.resolve("no/such/token");
+    CliRunner cli = new CliRunner(home.resolve("h"));
+    for (String cmd : new String[] {"status", "doctor", "keys"}) {
+      CliRunner.Result r = cmd.equals("keys")
+          ? cli.run("--token", "emulated:" + missing, "keys", "list")
+          : cli.run("--token", "emulated:" + missing, cmd);
+      assertThat(r.exit()).as(cmd).isEqualTo(2);
+      assertThat(r.err() + r.out()).as(cmd).contains("no token at " + missing);
+    }
+    assertThat(home.resolve("no")).doesNotExist();
+
+    CliRunner tok = CliRunner.initialized(home.resolve("l"), "648219", "--label", "evil\u001b[2J\nSerial number : 0");
+    cli.env.put("HSMKIT_PIN", "648219");
+    String status = tok.ok("status").out();
+    assertThat(status).doesNotContain("\u001b").contains("evil\\x1B[2J\\x0ASerial number : 0");
+    tok.ok("keys", "generate", "--type", "ec:secp256r1", "--id", "01", "--label", "a\rb");
+    assertThat(tok.ok("keys", "list").out()).contains("a\\x0Db").doesNotContain("\r");
   }
 }

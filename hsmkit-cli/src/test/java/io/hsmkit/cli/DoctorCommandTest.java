@@ -24,7 +24,7 @@ class DoctorCommandTest {
 
   @Test
   void embeddedToken_answersAsASmartCardHsm() {
-    CliRunner cli = new CliRunner(home);
+    CliRunner cli = new CliRunner(home).createToken();
     CliRunner.Result r = cli.run("doctor");
     assertThat(r.out())
         .contains("info  token emulated:")
@@ -49,7 +49,7 @@ class DoctorCommandTest {
   @Test
   void stateDirectoryInUse_failsAndSaysWhy() {
     CliRunner holder = new CliRunner(home);
-    holder.ok("status"); // creates the token
+    holder.createToken();
     try (io.hsmkit.token.Token t =
         io.hsmkit.token.Token.open(io.hsmkit.token.TokenSpec.parse("emulated:" + home.resolve("token")))) {
       CliRunner.Result r = new CliRunner(home).run("doctor");

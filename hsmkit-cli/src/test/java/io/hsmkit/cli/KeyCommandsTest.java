@@ -103,4 +103,19 @@ class KeyCommandsTest {
     assertThat(r.err()).contains("DKEK");
     assertThat(home.resolve("k.bin")).doesNotExist();
   }
+
+  /** issue 13 item 10: no principal for key types the Internet Computer does not accept. */
+  @Test
+  void principal_refusesBrainpoolAndRsa_acceptsSecp256k1() {
+    cli.ok("keys", "generate", "--type", "ec:brainpoolP256r1", "--id", "0b");
+    cli.ok("keys", "generate", "--type", "rsa:1024", "--id", "0c");
+    cli.ok("keys", "generate", "--type", "ec:secp256k1", "--id", "0d");
+    for (String id : new String[] {"0b", "0c"}) {
+      CliRunner.Result r = cli.run("principal", "--key-id", id);
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.out()).isEmpty();
+      assertThat(r.err()).contains("Internet Computer accepts only");
+    }
+    assertThat(cli.ok("principal", "--key-id", "0d").out()).matches("[a-z0-9-]+\\s*");
+  }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine;
 class LazySubcommandsTest {
   private static CommandLine commandLine(String... args) {
     PrintWriter w = new PrintWriter(new StringWriter());
-    return Main.commandLine(new HsmkitCommand(Map.of(), new Secrets(Map.of(), null), w, w), args);
+    return Main.commandLine(new HsmkitCommand(Map.of(), new Secrets(Map.of(), (io.hsmkit.cli.support.Secrets.Terminal) null), w, w), args);
   }
 
   @Test

@@ -19,6 +19,17 @@ public record DkekStatus(int totalShares, int outstanding, byte[] kcv) {
     return kcv.clone();
   }
 
+  /** KCV of the all-zero DKEK (SHA-256 of 32 zero bytes): the XOR of a share imported twice. */
+  public static final String ZERO_DKEK_KCV = "66687AADF862BD77";
+
+  /**
+   * True when the card's KCV is that of the all-zero DKEK: every wrap made under it is readable by
+   * anyone (SECURITY.md, "Degenerate DKEKs").
+   */
+  public boolean degenerate() {
+    return kcvKnown() && kcvHex().equals(ZERO_DKEK_KCV);
+  }
+
   /** The KCV as {@code sc-hsm-tool} prints it: 16 upper-case hex digits. */
   public String kcvHex() {
     return HexFormat.of().withUpperCase().formatHex(kcv);

@@ -161,6 +161,10 @@ public final class SmartCardHsmSession implements AutoCloseable {
       throw new HsmException(
           "the device was initialized without DKEK shares; it cannot import one", r.sw());
     }
+    if (r.sw().equals(StatusWord.WRONG_DATA)) { // hsmkit's card only (SECURITY.md, "Degenerate DKEKs")
+      throw new HsmException("the device refused the share: it was imported already, or it would"
+          + " make the DKEK all zeros; import each custodian's own share", r.sw());
+    }
     check(r, "import the DKEK share", null);
     return parseDkek(r.data());
   }
@@ -345,6 +349,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
       case 0x6A89 -> "already exists";
       case 0x6D00 -> "not supported by the device or its configuration";
       case 0x6700 -> "wrong length";
+      case 0x6581 -> "the card could not store the change (memory failure)";
       default -> "card answered SW " + sw;
     };
   }

@@ -49,6 +49,19 @@ public final class Token implements AutoCloseable {
     return new Token(spec, t, null, "reader \"" + t.readerName() + "\"");
   }
 
+  /** A token on an embedded card opened by the caller (tests with their own storage backend). */
+  public static Token embedded(CardOs card, Path dir) {
+    card.powerOn();
+    ApduTransport t = card::process;
+    return new Token(TokenSpec.parse("emulated:" + dir), t, card,
+        "emulated token " + dir.toAbsolutePath().normalize());
+  }
+
+  /** Why the embedded card last answered {@code 6581} (its state store's error), if it did. */
+  public java.util.Optional<String> stateError() {
+    return embedded == null ? java.util.Optional.empty() : embedded.lastStateError();
+  }
+
   public SmartCardHsmSession session() {
     return session;
   }

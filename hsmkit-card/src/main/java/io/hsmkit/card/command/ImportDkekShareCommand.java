@@ -9,6 +9,9 @@ import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.dkek.Dkek;
 import io.hsmkit.card.seal.Keyring;
 import io.hsmkit.card.state.CardState;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +29,12 @@ import java.util.Optional;
  * the KCV can be answered. When RAM does not know it (the card was restarted after some shares
  * and before any VERIFY) the share is still stored and counted, and the KCV field is {@code
  * 0000000000000000} ("not known yet") until the next VERIFY folds the shares.
+ *
+ * <p>Deviation from the chip (SECURITY.md, "Degenerate DKEKs"): the chip XORs whatever arrives,
+ * so the same share imported twice cancels to an all-zero DKEK that anyone can compute. This card
+ * answers {@code 6A80} to an all-zero share, to a share already imported since INITIALIZE (it keeps
+ * salted digests, {@link CardState#shareDigests()}) and to a share that would make a known
+ * accumulator all zero, and changes nothing.
  */
 public final class ImportDkekShareCommand implements CommandHandler {
   static final byte[] UNKNOWN_KCV = new byte[8];
@@ -48,11 +57,19 @@ public final class ImportDkekShareCommand implements CommandHandler {
       }
       byte[] share = apdu.data();
       try {
+        byte[] digest = digest(s, share);
+        if (isZero(share) || s.shareDigests().stream().anyMatch(d -> MessageDigest.isEqual(d, digest))) {
+          throw new SwException(StatusWord.WRONG_DATA);
+        }
         if (ctx.security().userPinVerified()) {
           importOpen(ctx, share);
         } else {
           importSealed(ctx, share);
         }
+        CardState w = ctx.edit();
+        List<byte[]> digests = new ArrayList<>(w.shareDigests());
+        digests.add(digest);
+        w.setShareDigests(digests);
       } finally {
         Arrays.fill(share, (byte) 0);
       }
@@ -74,6 +91,9 @@ public final class ImportDkekShareCommand implements CommandHandler {
     byte[] acc = keyring.foldShares(w, mk);
     byte[] next = Dkek.combine(acc, share);
     try {
+      if (isZero(next)) {
+        throw new SwException(StatusWord.WRONG_DATA);
+      }
       w.setDkek(w.dkekShares(), w.dkekImported() + 1, keyring.sealDkek(mk, next), Dkek.kcv(next));
       keyring.rememberDkek(w, next);
     } finally {
@@ -83,12 +103,16 @@ public final class ImportDkekShareCommand implements CommandHandler {
   }
 
   /** No PIN: seal the share to the import key; KCV from RAM when it knows the accumulator. */
-  private static void importSealed(CommandContext ctx, byte[] share) {
+  private static void importSealed(CommandContext ctx, byte[] share) throws SwException {
     Keyring keyring = ctx.keyring();
     CardState before = ctx.state();
     Optional<byte[]> known = keyring.knownDkek(before);
     if (known.isEmpty() && before.dkekImported() == 0 && before.pendingShares().isEmpty()) {
       known = Optional.of(new byte[Dkek.LENGTH]); // INITIALIZE starts the accumulator at zero
+    }
+    if (known.isPresent() && Arrays.equals(known.get(), share)) {
+      Arrays.fill(known.get(), (byte) 0);
+      throw new SwException(StatusWord.WRONG_DATA); // the XOR would be all zero
     }
     CardState w = ctx.edit();
     List<byte[]> pending = new ArrayList<>(w.pendingShares());
@@ -103,5 +127,27 @@ public final class ImportDkekShareCommand implements CommandHandler {
     } else {
       w.setDkek(w.dkekShares(), w.dkekImported() + 1, w.dkekSealed(), new byte[0]);
     }
+  }
+
+  /** SHA-256 over a label, the card's vault salt and the share, cut to 16 bytes. */
+  private static byte[] digest(CardState s, byte[] share) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update("hsmkit dkek share digest".getBytes(StandardCharsets.US_ASCII));
+      if (s.vault() != null) {
+        md.update(s.vault().salt());
+      }
+      return Arrays.copyOf(md.digest(share), 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean isZero(byte[] b) {
+    int acc = 0;
+    for (byte x : b) {
+      acc |= x;
+    }
+    return acc == 0;
   }
 }

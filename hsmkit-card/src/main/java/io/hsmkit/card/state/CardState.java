@@ -33,6 +33,7 @@ public final class CardState {
   private byte[] dkek;
   private byte[] dkekKcv;
   private List<byte[]> pendingShares;
+  private List<byte[]> shareDigests;
   private Vault vault;
   private Legacy legacy;
 
@@ -54,6 +55,7 @@ public final class CardState {
     s.dkek = new byte[0];
     s.dkekKcv = new byte[0];
     s.pendingShares = List.of();
+    s.shareDigests = List.of();
     return s;
   }
 
@@ -82,6 +84,7 @@ public final class CardState {
     c.dkek = dkek;
     c.dkekKcv = dkekKcv;
     c.pendingShares = pendingShares;
+    c.shareDigests = shareDigests;
     c.vault = vault;
     c.legacy = legacy;
     return c;
@@ -135,6 +138,7 @@ public final class CardState {
   public void wipeForInitialize() {
     keys.keySet().removeIf(id -> id != 0);
     files.keySet().removeIf(fid -> fid != 0x2F02);
+    shareDigests = List.of();
   }
 
   // ---- PINs ----
@@ -256,6 +260,18 @@ public final class CardState {
     this.pendingShares = sealedShares.stream().map(byte[]::clone).toList();
   }
 
+  /**
+   * Salted digests of the DKEK shares imported since INITIALIZE, so that a repeated share can be
+   * refused (an hsmkit deviation from the chip, SECURITY.md "Degenerate DKEKs"): not secret, a share has 256 bits.
+   */
+  public List<byte[]> shareDigests() {
+    return shareDigests;
+  }
+
+  public void setShareDigests(List<byte[]> digests) {
+    this.shareDigests = digests.stream().map(byte[]::clone).toList();
+  }
+
   /** True when a DKEK is configured, every share has been imported and folded in. */
   public boolean dkekComplete() {
     return dkekShares >= 0 && dkekImported >= dkekShares && dkek.length > 0
@@ -268,6 +284,7 @@ public final class CardState {
     s.dkek = new byte[0];
     s.dkekKcv = new byte[0];
     s.pendingShares = List.of();
+    s.shareDigests = List.of();
     return s;
   }
 
@@ -302,6 +319,14 @@ public final class CardState {
     }
     for (int i = 0; i < pendingShares.size(); i++) {
       if (!Arrays.equals(pendingShares.get(i), s.pendingShares.get(i))) {
+        return false;
+      }
+    }
+    if (s.shareDigests.size() != shareDigests.size()) {
+      return false;
+    }
+    for (int i = 0; i < shareDigests.size(); i++) {
+      if (!Arrays.equals(shareDigests.get(i), s.shareDigests.get(i))) {
         return false;
       }
     }

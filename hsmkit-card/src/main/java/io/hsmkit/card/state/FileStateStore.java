@@ -29,6 +29,8 @@ import java.util.function.Supplier;
  */
 public final class FileStateStore implements StateStore {
   public static final String STATE_FILE = "card.state";
+  /** Extra free space a commit that adds a key needs ({@link #checkSpace}). */
+  static final long KEY_HEADROOM = 256 * 1024;
   static final String TEMP_FILE = "card.state.tmp";
   static final String LOCK_FILE = "lock";
   private static final Set<PosixFilePermission> DIR_PERMS =
@@ -72,9 +74,10 @@ public final class FileStateStore implements StateStore {
     Path abs = dir.toAbsolutePath().normalize();
     try {
       if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectories(abs.getParent());
+        createPrivateParents(abs.getParent());
         try {
           Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(DIR_PERMS));
+          Files.setPosixFilePermissions(abs, DIR_PERMS);
         } catch (FileAlreadyExistsException raced) {
           // another process created it first; the lock below sorts out who may use it
         }
@@ -126,7 +129,7 @@ public final class FileStateStore implements StateStore {
     } catch (NoSuchFileException e) {
       CardState fresh = factoryNew.get();
       this.generation = 0;
-      write(fresh, 1);
+      write(StateCodec.encode(fresh, 1));
       this.current = fresh.copy();
       this.generation = 1;
       return;
@@ -162,14 +165,38 @@ public final class FileStateStore implements StateStore {
   @Override
   public synchronized void commit(CardState next) throws StateException {
     ensureOpen();
+    byte[] bytes = StateCodec.encode(next, generation + 1);
+    checkSpace(next, bytes.length);
     try {
-      write(next, generation + 1);
+      write(bytes);
     } catch (IOException e) {
       resyncAfterFailedWrite();
-      throw new StateException("cannot write " + stateFile + ": " + e.getMessage(), e);
+      String why = e instanceof java.nio.file.AccessDeniedException
+          ? "permission denied (is the directory read-only?)" : e.getMessage();
+      throw new StateException("cannot write " + stateFile + ": " + why, e);
     }
     generation++;
     current = next.copy();
+  }
+
+  /**
+   * Free space a commit needs: room for the new file, and for one that adds a key, {@link
+   * #KEY_HEADROOM} more. A key is made by several commands (OpenSC writes its certificate and
+   * description after GENERATE or UNWRAP), so the key is refused while the disk is nearly full
+   * rather than left half made when a later command finds it full.
+   */
+  private void checkSpace(CardState next, int size) throws StateException {
+    long need = size + (next.keys().size() > current.keys().size() ? KEY_HEADROOM : 0);
+    long free;
+    try {
+      free = backend.usableSpace(dir);
+    } catch (IOException e) {
+      return; // unknown: the write itself will tell
+    }
+    if (free < need) {
+      throw new StateException("no space left on device for " + stateFile + " (" + free / 1024
+          + " KiB free, " + (need + 1023) / 1024 + " KiB needed); free some space and retry");
+    }
   }
 
   private void resyncAfterFailedWrite() throws StateException {
@@ -184,8 +211,7 @@ public final class FileStateStore implements StateStore {
     }
   }
 
-  private void write(CardState state, long gen) throws IOException {
-    byte[] bytes = StateCodec.encode(state, gen);
+  private void write(byte[] bytes) throws IOException {
     Path tmp = dir.resolve(TEMP_FILE);
     backend.writeDurably(tmp, bytes);
     backend.atomicReplace(tmp, stateFile);
@@ -213,6 +239,20 @@ public final class FileStateStore implements StateStore {
       // the lock goes with the channel anyway
     }
     closeQuietly(lockChannel);
+  }
+
+  /** Missing parents (e.g. a new HSMKIT_HOME) are made 0700 too, whatever the umask. */
+  private static void createPrivateParents(Path dir) throws IOException {
+    if (dir == null || Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    createPrivateParents(dir.getParent());
+    try {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_PERMS));
+      Files.setPosixFilePermissions(dir, DIR_PERMS);
+    } catch (FileAlreadyExistsException raced) {
+      // made by another process meanwhile
+    }
   }
 
   private static void closeQuietly(FileChannel c) {

@@ -29,7 +29,9 @@ import java.util.List;
  * the import private key are AES-GCM blobs under the master key, DKEK shares are sealed to the
  * import public key, and the master key appears only wrapped under the PIN-derived keys ({@link
  * Vault}). The encoder refuses a state that would put a secret in plaintext (a v1 state not yet
- * migrated, a key other than the device key that is not sealed). Version 1 (plaintext PINs, keys
+ * migrated, a key other than the device key that is not sealed). An optional tail after the
+ * files lists the salted digests of the DKEK shares imported since INITIALIZE (written only when
+ * there are some, so a state without them is byte for byte the earlier v2). Version 1 (plaintext PINs, keys
  * and DKEK) is still read, into {@link CardState#legacy()}, for migration.
  */
 public final class StateCodec {
@@ -96,6 +98,12 @@ public final class StateCodec {
       for (var e : s.files().entrySet()) {
         out.writeShort(e.getKey());
         writeBlob(out, e.getValue());
+      }
+      if (!s.shareDigests().isEmpty()) { // optional tail: absent, the file is as before
+        out.writeShort(s.shareDigests().size());
+        for (byte[] d : s.shareDigests()) {
+          writeBlob(out, d);
+        }
       }
       out.flush();
       byte[] body = payload.toByteArray();
@@ -170,6 +178,14 @@ public final class StateCodec {
       for (int i = 0; i < nfiles; i++) {
         int fid = in.readUnsignedShort();
         s.putFile(fid, readBlob(in));
+      }
+      if (version != VERSION_1 && in.available() != 0) {
+        int n = in.readUnsignedShort();
+        List<byte[]> digests = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          digests.add(readBlob(in));
+        }
+        s.setShareDigests(digests);
       }
       if (in.available() != 0) {
         throw new StateException(name + " is damaged (trailing bytes)");

@@ -30,6 +30,11 @@ public interface StorageBackend {
   /** Forces a directory entry change (the rename) to disk. */
   void syncDirectory(Path dir) throws IOException;
 
+  /** Bytes free for this process on the file system of {@code dir}. */
+  default long usableSpace(Path dir) throws IOException {
+    return Files.getFileStore(dir).getUsableSpace();
+  }
+
   /** The real file system. */
   StorageBackend FILES = new StorageBackend() {
     private final Set<PosixFilePermission> filePerms = PosixFilePermissions.fromString("rw-------");

@@ -117,4 +117,38 @@ class DkekCeremonyTest {
       assertThat(card.state().dkekComplete()).isTrue();
     }
   }
+
+  /**
+   * hsmkit's deviation from the chip (SECURITY.md, "Degenerate DKEKs"): the same share twice, across a restart (KCV
+   * unknown) or in one process, and an all-zero share are refused with 6A80 and change nothing;
+   * the digests go with the state file and are cleared by INITIALIZE.
+   */
+  @Test
+  void repeatedOrZeroShare_isRefused_acrossRestartAndLoggedIn_andInitializeForgetsIt()
+      throws Exception {
+    byte[] a = SealedCards.share(7);
+    Path dir = tmp.resolve("c");
+    try (var card = open(dir).card) {
+      KeyTestCard t = new KeyTestCard(card, false, false);
+      assertOk(initialize(t, PIN, 3, 3));
+      assertThat(importShare(t, new byte[32]).sw()).isEqualTo(0x6A80);
+      assertOk(importShare(t, a));
+      assertThat(importShare(t, a).sw()).isEqualTo(0x6A80);
+    }
+    try (var card = open(dir).card) { // restarted: the accumulator is not known, the digest is
+      KeyTestCard t = new KeyTestCard(card, false, false);
+      assertThat(importShare(t, a).sw()).isEqualTo(0x6A80);
+      assertThat(status(t)[1]).isEqualTo((byte) 2);
+      assertOk(verify(t, PIN));
+      assertThat(importShare(t, a).sw()).isEqualTo(0x6A80); // logged in
+      assertOk(importShare(t, SealedCards.share(8)));
+    }
+    try (var card = open(dir).card) {
+      KeyTestCard t = new KeyTestCard(card, false, false);
+      assertThat(card.state().shareDigests()).hasSize(2);
+      assertOk(initialize(t, PIN, 3, 2));
+      assertThat(card.state().shareDigests()).isEmpty();
+      assertOk(importShare(t, a));
+    }
+  }
 }

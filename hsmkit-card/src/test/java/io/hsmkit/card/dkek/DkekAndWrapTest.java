@@ -227,7 +227,7 @@ class DkekAndWrapTest {
     new SecureRandom().nextBytes(share);
     byte[] blob = KeyBlob.wrap(key(Curve.BRAINPOOLP256R1), share, CRYPTO);
     TestCard other = card(1);
-    importShare(other, new byte[32]);
+    importShare(other, flipped(share));
     assertThat(unwrap(other, 1, blob).sw()).isEqualTo(StatusWord.WRONG_DATA);
     assertThat(other.card.state().key(1)).isNull();
 
@@ -251,6 +251,7 @@ class DkekAndWrapTest {
   @Test
   void unwrap_openSc024Form_readsTheBlobFromEf2F10() {
     byte[] share = new byte[32];
+    new SecureRandom().nextBytes(share);
     TestCard t = card(1);
     importShare(t, share);
     KeyRecord k = key(Curve.SECP384R1);
@@ -292,5 +293,12 @@ class DkekAndWrapTest {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
+  }
+
+  /** A share that differs from {@code share} (an all-zero share is refused). */
+  static byte[] flipped(byte[] share) {
+    byte[] b = share.clone();
+    b[0] ^= 1;
+    return b;
   }
 }

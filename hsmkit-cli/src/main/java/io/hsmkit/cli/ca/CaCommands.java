@@ -22,6 +22,7 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -146,7 +147,14 @@ public final class CaCommands {
     @Option(names = "--out", description = "Output file for the PEM certificate (default: standard output).")
     Path out;
 
+    @Option(names = "--san", split = ",", paramLabel = "TYPE:VALUE",
+        description = "subjectAltName entries, e.g. DNS:host.example,IP:192.0.2.1 (default: the CSR's;"
+            + " for --profile server a DNS name from a host-name CN).")
+    List<String> san = new ArrayList<>();
+
     @Mixin UserPinOption pin;
+
+    org.bouncycastle.asn1.x509.GeneralNames sanNames;
 
     Certificates.Profile prof;
     PKCS10CertificationRequest csr;
@@ -161,8 +169,22 @@ public final class CaCommands {
       if (days < 1 || days > 36500) {
         throw CliException.usage("--days must be between 1 and 36500");
       }
+      if (!san.isEmpty()) {
+        if (prof == Certificates.Profile.CA) {
+          throw CliException.usage("--san goes with --profile server or client");
+        }
+        List<org.bouncycastle.asn1.x509.GeneralName> names = new ArrayList<>();
+        for (String e : san) {
+          names.add(generalName(e.trim()));
+        }
+        sanNames = new org.bouncycastle.asn1.x509.GeneralNames(
+            names.toArray(org.bouncycastle.asn1.x509.GeneralName[]::new));
+      }
       try {
         byte[] bytes = Files.readAllBytes(csrFile);
+        if (bytes.length == 0) {
+          throw CliException.usage(csrFile + " is empty; give a PKCS#10 request (hsmkit csr makes one)");
+        }
         String text = new String(bytes, StandardCharsets.US_ASCII);
         if (text.contains("-----BEGIN")) {
           try (PEMParser p = new PEMParser(new StringReader(text))) {
@@ -195,13 +217,41 @@ public final class CaCommands {
       pin.login(ctx(), s);
       try {
         X509Certificate issued = new Certificates(new KeyOperations(s), new SecureRandom())
-            .issue(ca, parseCertificate(ca.certificate()), csr, days, prof);
+            .issue(ca, parseCertificate(ca.certificate()), csr, days, prof, sanNames);
         write(this, out, pem(issued));
         return 0;
       } catch (CertificateException e) {
         throw new CliException(CliException.REFUSED, e.getMessage());
       }
     }
+  }
+
+  /** One {@code --san} entry: DNS:name, IP:address (v4 or v6), EMAIL:address or URI:uri. */
+  static org.bouncycastle.asn1.x509.GeneralName generalName(String e) {
+    int colon = e.indexOf(':');
+    String type = colon < 0 ? "" : e.substring(0, colon).toUpperCase(java.util.Locale.ROOT);
+    String value = colon < 0 ? "" : e.substring(colon + 1);
+    if (value.isEmpty()) {
+      throw CliException.usage("--san entry \"" + e + "\" must be TYPE:VALUE, e.g. DNS:host.example or IP:192.0.2.1");
+    }
+    return switch (type) {
+      case "DNS" -> {
+        if (!value.matches("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*")) {
+          throw CliException.usage("--san DNS:" + value + " is not a host name");
+        }
+        yield new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName, value);
+      }
+      case "IP" -> {
+        if (!value.matches("[0-9.]+|[0-9A-Fa-f:]+")
+            || !org.bouncycastle.util.IPAddress.isValid(value)) {
+          throw CliException.usage("--san IP:" + value + " is not an IPv4 or IPv6 address");
+        }
+        yield new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.iPAddress, value);
+      }
+      case "EMAIL" -> new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.rfc822Name, value);
+      case "URI" -> new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier, value);
+      default -> throw CliException.usage("--san entry \"" + e + "\": the type must be DNS, IP, EMAIL or URI");
+    };
   }
 
   @Command(name = "csr", description = "Make a PKCS#10 certificate request signed by a card key.")

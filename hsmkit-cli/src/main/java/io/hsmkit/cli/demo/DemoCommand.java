@@ -59,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (Files.exists(keep) && Files.list(keep).findAny().isPresent()) {
         throw io.hsmkit.cli.support.CliException.usage(keep + " is not empty");
       }
-      Files.createDirectories(keep);
+      io.hsmkit.client.PrivateFiles.createDirectories(keep);
     }
     try {
       run(dir, ctx);
@@ -84,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
     byte[] salt = new byte[8];
     random.nextBytes(salt);
     Path pbe = dir.resolve("dkek-share-1.pbe");
-    Files.write(pbe, DkekShareFile.encrypt(share, password, salt, DkekCommand.progressFor(ctx.err())));
+    io.hsmkit.client.PrivateFiles.writeNew(pbe, DkekShareFile.encrypt(share, password, salt, DkekCommand.progressFor(ctx.err())));
     out.printf("   wrote %s%n", pbe.getFileName());
 
     Path backup = dir.resolve("backup");

@@ -1,6 +1,7 @@
 package io.hsmkit.cli.device;
 
 import io.hsmkit.cli.support.CliContext;
+import io.hsmkit.cli.support.CliException;
 import io.hsmkit.token.Token;
 import io.hsmkit.token.TokenSpec;
 import io.hsmkit.client.AppletInfo;
@@ -70,6 +71,14 @@ public final class DoctorCommand implements Callable<Integer> {
       out.println("info  token " + token + " is the embedded emulated card (no pcscd needed)");
     }
 
+    try {
+      io.hsmkit.cli.support.TokenCommand.requireExisting(token);
+    } catch (CliException e) {
+      check(false, e.getMessage(), "hsmkit init creates it; --token names another");
+      out.println(failures + " problem(s) found.");
+      out.flush();
+      return CliException.USAGE;
+    }
     try (Token t = Token.open(token)) {
       SmartCardHsmSession s = t.session();
       AppletInfo info = s.select();

@@ -55,6 +55,11 @@ public final class InitCommand extends TokenCommand {
   boolean force;
 
   @Override
+  protected boolean createsToken() {
+    return true;
+  }
+
+  @Override
   protected void validate() {
     if (dkek.shares != null && (dkek.shares < 0 || dkek.shares > 255)) {
       throw CliException.usage("--dkek-shares must be between 0 and 255");
@@ -66,7 +71,13 @@ public final class InitCommand extends TokenCommand {
 
   @Override
   protected int run(Token token) throws IOException, HsmException {
-    byte[] soText = ctx().secrets().get(soPin, "HSMKIT_SO_PIN", "SO-PIN", "--so-pin");
+    SmartCardHsmSession session = token.session();
+    session.select();
+    // the first INITIALIZE sets an SO-PIN that can never be reset: on a terminal, ask twice
+    boolean first = session.pinStatus(PinReference.SO).state() == PinStatus.State.NOT_INITIALIZED;
+    byte[] soText = first
+        ? ctx().secrets().getNew(soPin, "HSMKIT_SO_PIN", "New SO-PIN (16 hex digits)", "--so-pin")
+        : ctx().secrets().get(soPin, "HSMKIT_SO_PIN", "SO-PIN", "--so-pin");
     byte[] so = PinRules.soPin(soText, "the SO-PIN");
     Arrays.fill(soText, (byte) 0);
     byte[] userPin = ctx().secrets().getNew(pin, "HSMKIT_PIN", "New user PIN", "--pin");
@@ -78,8 +89,7 @@ public final class InitCommand extends TokenCommand {
             "--pin-retries must be between 1 and " + maxRetries + " for a " + userPin.length
                 + "-character PIN");
       }
-      SmartCardHsmSession s = token.session();
-      s.select();
+      SmartCardHsmSession s = session;
       boolean initialized = s.pinStatus(PinReference.SO).state() != PinStatus.State.NOT_INITIALIZED;
       if (initialized && !force) {
         int keys = new KeyManager(s).keyRefs().size();

@@ -53,6 +53,7 @@ public final class StatusCommand extends TokenCommand {
       m.put("userPinBlocked", user.state() == PinStatus.State.BLOCKED);
       m.put("dkekShares", dkek.map(DkekStatus::totalShares).orElse(null));
       m.put("dkekOutstanding", dkek.map(DkekStatus::outstanding).orElse(null));
+      m.put("dkekDegenerate", dkek.map(DkekStatus::degenerate).orElse(false));
       m.put("dkekKcv", dkek.filter(DkekStatus::complete).filter(DkekStatus::kcvKnown).map(DkekStatus::kcvHex).orElse(null));
     }
     m.put("keys", keys);
@@ -63,7 +64,7 @@ public final class StatusCommand extends TokenCommand {
     }
     out.printf("Token                : %s%n", token.description());
     out.printf("Serial number        : %s%n", serial);
-    label.ifPresent(l -> out.printf("Label                : %s%n", l));
+    label.ifPresent(l -> out.printf("Label                : %s%n", io.hsmkit.cli.support.Text.safe(l)));
     out.printf("Version              : %s%n", info.version());
     if (!initialized) {
       out.println("SmartCard-HSM has never been initialized. Use hsmkit init to set SO-PIN and user PIN.");
@@ -91,6 +92,10 @@ public final class StatusCommand extends TokenCommand {
       out.printf("DKEK shares          : %d%n", d.totalShares());
       if (d.complete()) {
         out.printf("DKEK key check value : %s%n", d.kcvText());
+        if (d.degenerate()) {
+          out.println("WARNING: the DKEK is all zeros (a share imported twice): anyone can read"
+              + " its wrap files and backups. Re-initialize with fresh shares.");
+        }
       } else {
         out.printf("DKEK import pending, %d share(s) still missing%n", d.outstanding());
       }

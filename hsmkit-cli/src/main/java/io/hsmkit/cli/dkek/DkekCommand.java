@@ -14,8 +14,6 @@ import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,7 +90,7 @@ public final class DkekCommand {
     @Option(names = "--shares", description = "m-of-n: total number of password shares (>= 3).")
     Integer shares;
 
-    @Option(names = "--share-dir", description = "m-of-n: also write each share to DIR/share-<id>.txt (mode 0600).")
+    @Option(names = "--share-dir", description = "m-of-n: write each share to DIR/share-<id>.txt (mode 0600, DIR 0700) instead of showing it.")
     Path shareDir;
 
     @Override
@@ -106,6 +104,16 @@ public final class DkekCommand {
       }
       if (Files.exists(file)) {
         throw CliException.usage(file + " exists; a share file is never overwritten");
+      }
+      if (shareDir != null && threshold == null) {
+        throw CliException.usage("--share-dir goes with --threshold and --shares");
+      }
+      if (shareDir != null && Files.isDirectory(shareDir)) {
+        try (var entries = Files.list(shareDir)) {
+          if (entries.findAny().isPresent()) {
+            throw CliException.usage(shareDir + " is not empty; give a new directory for the shares");
+          }
+        }
       }
       SecureRandom random = new SecureRandom();
       byte[] pwd;
@@ -126,10 +134,10 @@ public final class DkekCommand {
       random.nextBytes(salt);
       try {
         byte[] pbe = DkekShareFile.encrypt(share, pwd, salt, progress(ctx.err()));
-        Files.write(file, pbe, StandardOpenOption.CREATE_NEW);
+        io.hsmkit.client.PrivateFiles.writeNew(file, pbe);
         ctx.out().printf("DKEK share written to %s; KCV if it is the only share: %s%n", file, kcvHex(share));
         if (split != null) {
-          printShares(ctx.out(), split);
+          handOut(ctx, split);
         }
         return 0;
       } finally {
@@ -138,22 +146,69 @@ public final class DkekCommand {
       }
     }
 
-    private void printShares(PrintWriter out, PasswordShares.Split split) throws IOException {
-      if (shareDir != null) {
-        Files.createDirectories(shareDir);
-      }
-      out.printf("The password is split into %d shares; any %d recreate it. Give each custodian one.%n",
-          shares, threshold);
+    static final String CLEAR = "\033[H\033[2J\033[3J";
+
+    /**
+     * Hands out the password shares: with {@code --share-dir} each into its own 0600 file in a
+     * 0700 directory, printing none; on a terminal one custodian at a time, each shown after Enter
+     * and cleared after the next, as sc-hsm-tool does; otherwise (a script) all on standard output.
+     */
+    private void handOut(CliContext ctx, PasswordShares.Split split) throws IOException {
+      PrintWriter out = ctx.out();
+      List<String> texts = new ArrayList<>();
       for (PasswordShares.Share s : split.shares()) {
-        String text = String.format("Share %d of %d%nPrime       : %s%nShare ID    : %d%nShare value : %s%n",
-            s.id(), shares, PasswordShares.format(split.prime()), s.id(), PasswordShares.format(s.value()));
-        out.print(text);
-        if (shareDir != null) {
-          Path f = shareDir.resolve("share-" + s.id() + ".txt");
-          Files.writeString(f, text, StandardOpenOption.CREATE_NEW);
-          Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
-        }
+        texts.add(String.format("Share %d of %d%nPrime       : %s%nShare ID    : %d%nShare value : %s%n",
+            s.id(), shares, PasswordShares.format(split.prime()), s.id(), PasswordShares.format(s.value())));
       }
+      String intro = String.format("The password is split into %d shares; any %d recreate it.", shares, threshold);
+      if (shareDir != null) {
+        io.hsmkit.client.PrivateFiles.createDirectories(shareDir);
+        java.nio.file.Files.setPosixFilePermissions(shareDir, io.hsmkit.client.PrivateFiles.DIR);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+          String name = "share-" + split.shares().get(i).id() + ".txt";
+          io.hsmkit.client.PrivateFiles.writeNew(shareDir.resolve(name),
+              texts.get(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          names.add(name);
+        }
+        out.printf("%s Each is in its own file (mode 0600) in %s: %s. Give each custodian one"
+            + " file and delete it here.%n", intro, shareDir, String.join(", ", names));
+        return;
+      }
+      var terminal = ctx.secrets().terminal();
+      if (terminal.isEmpty()) {
+        ctx.err().println("hsmkit: warning: no terminal, so every share goes to standard output;"
+            + " use --share-dir DIR to keep them apart");
+        out.println(intro + " Give each custodian one.");
+        texts.forEach(out::print);
+        return;
+      }
+      var t = terminal.get();
+      PrintWriter w = t.writer();
+      for (int i = 0; i < texts.size(); i++) {
+        w.print(CLEAR);
+        w.printf("%s%nCustodian %d of %d: only custodian %d should see the screen now.%n",
+            intro, i + 1, texts.size(), i + 1);
+        w.flush();
+        if (t.readLine("Press Enter to show share " + (i + 1) + "... ") == null) {
+          throw abandoned();
+        }
+        w.print(texts.get(i));
+        w.flush();
+        if (t.readLine("Write it down, then press Enter to clear the screen... ") == null) {
+          w.print(CLEAR);
+          w.flush();
+          throw abandoned();
+        }
+        w.print(CLEAR);
+        w.flush();
+      }
+      out.println(intro + " Each custodian was shown one.");
+    }
+
+    private CliException abandoned() throws IOException {
+      Files.deleteIfExists(file); // without every share the password, and so the file, is lost
+      return CliException.usage("share hand-out abandoned; " + file + " was deleted, run dkek create again");
     }
   }
 
@@ -227,9 +282,15 @@ public final class DkekCommand {
       }
       DkekStatus after;
       try {
+        refuseDegenerate(before, share);
         after = s.importDkekShare(share);
       } finally {
         Arrays.fill(share, (byte) 0);
+      }
+      if (after.degenerate()) {
+        throw new CliException(CliException.REFUSED, "the DKEK is now all zeros (KCV "
+            + DkekStatus.ZERO_DKEK_KCV + "): a share was imported twice; anyone can read what it"
+            + " wraps. Re-initialize the device (hsmkit init --force) and import each share once");
       }
       PrintWriter out = ctx().out();
       out.println("DKEK share imported");
@@ -240,6 +301,33 @@ public final class DkekCommand {
         out.printf("DKEK import pending, %d share(s) still missing%n", after.outstanding());
       }
       return 0;
+    }
+
+    /**
+     * What the host can tell before a real chip XORs a share in (it refuses nothing): an all-zero
+     * share, and a share equal to the accumulator imported so far, whose KCV the chip reports
+     * (with two shares: the same file twice), since the XOR would then be all zero.
+     */
+    static void refuseDegenerate(DkekStatus before, byte[] share) {
+      int acc = 0;
+      for (byte b : share) {
+        acc |= b;
+      }
+      if (acc == 0) {
+        throw new CliException(CliException.REFUSED,
+            "the share is all zeros; it would add nothing to the DKEK. Create a new share file");
+      }
+      boolean someImported = before.totalShares() - before.outstanding() > 0;
+      if (someImported && before.kcvKnown()
+          && java.security.MessageDigest.isEqual(before.kcv(), DkekShareFile.kcv(share))) {
+        throw new CliException(CliException.REFUSED, "this share equals the DKEK imported so far"
+            + " (KCV " + before.kcvHex() + "): importing it would make the DKEK all zeros. Was it"
+            + " imported already? Import each custodian's own share");
+      }
+      if (someImported && before.degenerate()) {
+        throw new CliException(CliException.REFUSED, "the shares imported so far cancel to an"
+            + " all-zero DKEK (KCV " + DkekStatus.ZERO_DKEK_KCV + "); re-initialize the device");
+      }
     }
 
     /**

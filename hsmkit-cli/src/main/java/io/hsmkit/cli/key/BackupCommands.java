@@ -30,6 +30,18 @@ public final class BackupCommands {
     }
   }
 
+  /** The PKCS#11 id in a wrap file's key description, or null when it has none. */
+  static byte[] idOf(WrapFile w, Path file) {
+    if (w.prkd() == null) {
+      return null;
+    }
+    try {
+      return io.hsmkit.client.keys.PrivateKeyDescription.decode(w.prkd()).id();
+    } catch (IOException e) {
+      throw CliException.usage(file + ": its key description is damaged (" + e.getMessage() + ")");
+    }
+  }
+
   @Command(name = "wrap",
       description = "Export one key encrypted under the DKEK (file compatible with sc-hsm-tool --wrap-key).")
   public static final class Wrap extends TokenCommand {
@@ -58,7 +70,8 @@ public final class BackupCommands {
       }
       byte[] wrapped = new BackupManager(s).wrap(keyRef).encode();
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, wrapped);
+      Files.deleteIfExists(tmp);
+      io.hsmkit.client.PrivateFiles.writeNew(tmp, wrapped);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
       ctx().out().printf("Key ref %d wrapped into %s.%n", keyRef, file);
       return 0;
@@ -103,7 +116,32 @@ public final class BackupCommands {
         throw new CliException(CliException.REFUSED, "key reference " + keyRef
             + " is in use; choose a free one (hsmkit keys list) or add --force to replace it");
       }
-      new BackupManager(s).unwrap(keyRef, wrap);
+      KeysCommand.refuseDuplicateId(new KeyManager(s), idOf(wrap, file), keyRef,
+          java.util.Set.of(), file.toString());
+      var dkek = s.dkekStatus();
+      if (dkek.isPresent() && dkek.get().complete() && dkek.get().kcvKnown()
+          && !dkek.get().kcvHex().equalsIgnoreCase(wrap.blobKcvHex())) {
+        throw new CliException(CliException.REFUSED, file + " was wrapped under the DKEK with KCV "
+            + wrap.blobKcvHex() + "; this device's DKEK has KCV " + dkek.get().kcvHex()
+            + ". Import the shares of that DKEK (or unwrap on the device that has it)");
+      }
+      BackupManager bm = new BackupManager(s);
+      // --force over a key: keep it wrapped in memory so a failed unwrap can put it back
+      WrapFile previous = occupied && new KeyManager(s).keyRefs().contains(keyRef)
+          && dkek.isPresent() && dkek.get().complete() ? bm.wrap(keyRef) : null;
+      try {
+        bm.unwrap(keyRef, wrap);
+      } catch (HsmException e) {
+        if (previous != null) {
+          bm.unwrap(keyRef, previous);
+        }
+        if (e.sw() != null && e.sw().value() == 0x6A80 && dkek.isPresent() && dkek.get().kcvKnown()) {
+          throw new CliException(CliException.REFUSED, file + ": MAC check failed: the key blob is"
+              + " damaged (its DKEK KCV " + wrap.blobKcvHex() + " matches this device's); use an"
+              + " undamaged copy");
+        }
+        throw e;
+      }
       ctx().out().printf("Key imported at key ref %d.%n", keyRef);
       return 0;
     }
@@ -142,10 +180,32 @@ public final class BackupCommands {
 
     @Mixin UserPinOption pin;
 
+    /** Each key's id must be new on the target, apart from the keys the restore replaces. */
+    private void refuseDuplicateIds(KeyManager km) throws IOException, HsmException {
+      BackupManager.Manifest m = BackupManager.readManifest(dir);
+      java.util.Set<Integer> refs = new java.util.HashSet<>();
+      m.keys().forEach(e -> refs.add(e.keyRef()));
+      java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+      for (BackupManager.Entry e : m.keys()) {
+        if (e.id() == null || e.id().isEmpty()) {
+          continue;
+        }
+        Integer other = seen.put(e.id().toLowerCase(java.util.Locale.ROOT), e.keyRef());
+        if (other != null) {
+          throw new CliException(CliException.REFUSED, dir.resolve(BackupManager.MANIFEST)
+              + " gives id " + e.id() + " to key refs " + other + " and " + e.keyRef()
+              + "; lookups by id would be ambiguous; nothing was changed");
+        }
+        KeysCommand.refuseDuplicateId(km, KeysCommand.parseId(e.id()), e.keyRef(), refs,
+            "key ref " + e.keyRef() + " of the backup");
+      }
+    }
+
     @Override
     protected int run(Token token) throws IOException, HsmException {
       SmartCardHsmSession s = token.session();
       pin.login(ctx(), s);
+      refuseDuplicateIds(new KeyManager(s));
       List<BackupManager.Entry> restored = new BackupManager(s).restore(dir, force, verify);
       ctx().out().printf("Restored %d key%s%s.%n", restored.size(), restored.size() == 1 ? "" : "s",
           verify ? ", each verified against its recorded public key" : "");

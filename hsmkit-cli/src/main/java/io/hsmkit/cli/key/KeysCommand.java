@@ -55,8 +55,44 @@ public final class KeysCommand {
       return km.findByRef(keyRef)
           .orElseThrow(() -> new CliException(CliException.REFUSED, "no key with key reference " + keyRef));
     }
-    return km.findById(parseId(idHex))
-        .orElseThrow(() -> new CliException(CliException.REFUSED, "no key with id " + idHex));
+    List<KeyInfo> found = km.findAllById(parseId(idHex));
+    if (found.isEmpty()) {
+      throw new CliException(CliException.REFUSED, "no key with id " + idHex);
+    }
+    if (found.size() > 1) {
+      throw CliException.usage("id " + idHex + " is on " + found.size() + " keys, at key refs "
+          + refs(found) + "; name one with --key-ref N (hsmkit keys list shows them), or delete"
+          + " the extra one with hsmkit keys delete --key-ref N");
+    }
+    return found.get(0);
+  }
+
+  static String refs(List<KeyInfo> keys) {
+    return String.join(", ", keys.stream().map(k -> String.valueOf(k.keyRef())).toList());
+  }
+
+  /**
+   * Refuses to put a key with PKCS#11 id {@code id} at {@code keyRef} when a key at another
+   * reference, other than those in {@code replaced}, already has that id: every later lookup by
+   * id would act on one of the two silently.
+   */
+  public static void refuseDuplicateId(KeyManager km, byte[] id, int keyRef,
+      java.util.Set<Integer> replaced, String what) throws IOException, HsmException {
+    if (id == null || id.length == 0) {
+      return;
+    }
+    List<KeyInfo> same = new ArrayList<>();
+    for (KeyInfo k : km.findAllById(id)) {
+      if (k.keyRef() != keyRef && !replaced.contains(k.keyRef())) {
+        same.add(k);
+      }
+    }
+    if (!same.isEmpty()) {
+      throw new CliException(CliException.REFUSED, what + " has id " + HexFormat.of().formatHex(id)
+          + ", which the key at key ref " + refs(same) + " already has; lookups by id would be"
+          + " ambiguous. Delete that key first (hsmkit keys delete --key-ref "
+          + same.get(0).keyRef() + ") or restore onto another device; nothing was changed");
+    }
   }
 
   @Command(name = "generate", description = "Generate a key pair on the card.")
@@ -95,7 +131,7 @@ public final class KeysCommand {
       }
       KeyInfo k = new KeyManager(s).generate(spec, id == null ? null : parseId(id), label == null ? "" : label);
       ctx().out().printf("Generated %s key: key ref %d, id %s%s%n", k.algorithm(), k.keyRef(), k.idHex(),
-          k.label().isEmpty() ? "" : ", label \"" + k.label() + "\"");
+          k.label().isEmpty() ? "" : ", label \"" + io.hsmkit.cli.support.Text.safe(k.label()) + "\"");
       return 0;
     }
   }
@@ -132,7 +168,7 @@ public final class KeysCommand {
       }
       ctx().out().printf("%-7s %-42s %-20s %-22s %-5s %s%n", "KEYREF", "ID", "LABEL", "ALGORITHM", "SIZE", "USAGE");
       for (KeyInfo k : keys) {
-        ctx().out().printf("%-7d %-42s %-20s %-22s %-5d %s%n", k.keyRef(), k.idHex(), k.label(),
+        ctx().out().printf("%-7d %-42s %-20s %-22s %-5d %s%n", k.keyRef(), k.idHex(), io.hsmkit.cli.support.Text.safe(k.label()),
             k.algorithm(), k.sizeBits(), String.join(",", k.usage()));
       }
       return 0;

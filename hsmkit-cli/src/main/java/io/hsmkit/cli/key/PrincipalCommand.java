@@ -22,8 +22,17 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "principal", description = "Print the Internet Computer principal of a key (as dfx does).")
 public final class PrincipalCommand extends TokenCommand {
-  @Option(names = "--key-id", required = true, description = "PKCS#11 id of the key in hex, e.g. 01.")
+  /**
+   * The key types an IC identity may have (DER public keys: Ed25519, ECDSA P-256 and secp256k1;
+   * the Internet Computer interface specification); the card makes the two EC ones.
+   */
+  static final java.util.Set<String> IC_KEY_TYPES = java.util.Set.of("EC secp256k1", "EC secp256r1");
+
+  @Option(names = "--key-id", description = "PKCS#11 id of the key in hex, e.g. 01.")
   String keyId;
+
+  @Option(names = "--key-ref", description = "Key reference (1-255), when an id is on two keys.")
+  Integer keyRef;
 
   @Option(names = "--json", description = "Print JSON (principal, key id, public key).")
   boolean json;
@@ -32,9 +41,14 @@ public final class PrincipalCommand extends TokenCommand {
   protected int run(Token token) throws IOException, HsmException {
     SmartCardHsmSession s = token.session();
     s.select();
-    KeyInfo k = KeysCommand.find(new KeyManager(s), keyId, null);
+    KeyInfo k = KeysCommand.find(new KeyManager(s), keyId, keyRef);
     if (k.publicKey() == null) {
-      throw new CliException(CliException.REFUSED, "key " + keyId + " has no readable public key");
+      throw new CliException(CliException.REFUSED, "key ref " + k.keyRef() + " has no readable public key");
+    }
+    if (!IC_KEY_TYPES.contains(k.algorithm())) {
+      throw CliException.usage("key ref " + k.keyRef() + " is " + k.algorithm() + "; the Internet"
+          + " Computer accepts only ECDSA on secp256k1 or P-256 (secp256r1) and Ed25519 keys, so"
+          + " it would have no principal. Generate one with hsmkit keys generate --type ec:secp256k1");
     }
     byte[] spki = k.publicKey().getEncoded();
     String principal = IcPrincipal.ofPublicKey(spki);

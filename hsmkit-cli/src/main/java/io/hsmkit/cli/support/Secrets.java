@@ -14,15 +14,56 @@ import java.util.Map;
  */
 public final class Secrets {
   private final Map<String, String> env;
-  private final Console console;
+  private final Terminal console;
   /** Every array handed out, when tracking (tests check the commands wiped them); else null. */
   private final java.util.List<byte[]> issued;
 
-  public Secrets(Map<String, String> env, Console console) {
-    this(env, console, false);
+  /**
+   * The user's terminal: prompts, no-echo input, and output that stays off standard output (m-of-n
+   * shares shown one custodian at a time). A seam so tests can play the user.
+   */
+  public interface Terminal {
+    char[] readPassword(String prompt);
+
+    /** Reads a line after showing {@code prompt}; null at end of input. */
+    String readLine(String prompt);
+
+    java.io.PrintWriter writer();
   }
 
-  private Secrets(Map<String, String> env, Console console, boolean track) {
+  public Secrets(Map<String, String> env, Console console) {
+    this(env, console == null ? null : of(console), false);
+  }
+
+  public Secrets(Map<String, String> env, Terminal terminal) {
+    this(env, terminal, false);
+  }
+
+  private static Terminal of(Console c) {
+    return new Terminal() {
+      @Override
+      public char[] readPassword(String prompt) {
+        return c.readPassword("%s", prompt);
+      }
+
+      @Override
+      public String readLine(String prompt) {
+        return c.readLine("%s", prompt);
+      }
+
+      @Override
+      public java.io.PrintWriter writer() {
+        return c.writer();
+      }
+    };
+  }
+
+  /** The terminal, when one is attached. */
+  public java.util.Optional<Terminal> terminal() {
+    return java.util.Optional.ofNullable(console);
+  }
+
+  private Secrets(Map<String, String> env, Terminal console, boolean track) {
     this.env = env;
     this.console = console;
     this.issued = track ? java.util.Collections.synchronizedList(new java.util.ArrayList<>()) : null;
@@ -30,7 +71,7 @@ public final class Secrets {
 
   /** Secrets from {@code env} that remember what they handed out: see {@link #issued()}. */
   public static Secrets tracking(Map<String, String> env) {
-    return new Secrets(env, null, true);
+    return new Secrets(env, (Terminal) null, true);
   }
 
   /** The arrays handed out so far (tracking instances only): all zero once a command is done. */
@@ -69,7 +110,7 @@ public final class Secrets {
       return issue(fromEnv.getBytes(StandardCharsets.UTF_8));
     }
     if (console != null) {
-      char[] chars = console.readPassword("%s: ", prompt);
+      char[] chars = console.readPassword(prompt + ": ");
       if (chars == null) {
         throw CliException.usage(prompt + " not entered");
       }

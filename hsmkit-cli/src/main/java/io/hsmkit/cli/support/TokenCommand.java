@@ -30,11 +30,52 @@ public abstract class TokenCommand implements Callable<Integer> {
   /** Checks done before the token is opened (option validation). */
   protected void validate() {}
 
+  /** Whether the command may make a new emulated token where none is (only init does). */
+  protected boolean createsToken() {
+    return false;
+  }
+
+  /**
+   * Refuses an emulated token whose directory holds no card state: opening it would make a new,
+   * uninitialized card there, parents included, which a read-only command must not do.
+   */
+  public static void requireExisting(io.hsmkit.token.TokenSpec spec) {
+    if (spec.kind() == io.hsmkit.token.TokenSpec.Kind.EMULATED) {
+      java.nio.file.Path dir = java.nio.file.Path.of(spec.value());
+      if (!java.nio.file.Files.exists(dir.resolve(io.hsmkit.card.state.FileStateStore.STATE_FILE))) {
+        throw CliException.usage("no token at " + dir.toAbsolutePath().normalize()
+            + "; create one with hsmkit init, or choose another with --token");
+      }
+    }
+  }
+
   @Override
   public Integer call() throws IOException, HsmException, StateException {
     validate();
-    try (Token token = Token.open(ctx().tokenSpec(), ctx().env())) {
-      return run(token);
+    if (!createsToken()) {
+      requireExisting(ctx().tokenSpec());
     }
+    try (Token token = Token.open(ctx().tokenSpec(), ctx().env())) {
+      try {
+        return run(token);
+      } catch (HsmException e) {
+        throw explain(e, token);
+      }
+    }
+  }
+
+  /**
+   * A {@code 6581} (memory failure) from the embedded card, with the cause its state store gave
+   * (a full disk, a read-only directory); other errors as they are.
+   */
+  public static HsmException explain(HsmException e, Token token) {
+    if (e.sw() != null && e.sw().value() == 0x6581) {
+      var why = token.stateError();
+      if (why.isPresent()) {
+        return new HsmException(e.getMessage() + "; the card's state store says: " + why.get(),
+            e.sw());
+      }
+    }
+    return e;
   }
 }

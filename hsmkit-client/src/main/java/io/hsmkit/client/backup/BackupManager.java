@@ -70,7 +70,7 @@ public final class BackupManager {
           "the DKEK is incomplete (" + dkek.outstanding() + " share(s) missing); import them first",
           null);
     }
-    Files.createDirectories(dir);
+    io.hsmkit.client.PrivateFiles.createDirectories(dir);
     try (var s = Files.list(dir)) {
       if (s.findAny().isPresent()) {
         throw new HsmException(dir + " is not empty; back up into a new directory", null);
@@ -93,16 +93,23 @@ public final class BackupManager {
   }
 
   /**
-   * Restores a backup. Checks first, changes nothing if any check fails: manifest and file hashes,
-   * the target device's DKEK KCV against the manifest's, and (without {@code force}) that every
-   * key reference is free. With {@code verify}, signs with each restored key and checks the
-   * signature against the recorded public key.
+   * Restores a backup, all or nothing. Checks first, changing nothing if any fails: manifest and
+   * file hashes, a key reference listed twice, each blob's DKEK KCV and the target's against the
+   * manifest's, and (without {@code force}) that every key reference is free. With {@code force}
+   * the keys to be replaced are first wrapped into memory. Then unwraps every key and, with
+   * {@code verify}, signs with each and checks the signature against the recorded public key; if
+   * any step fails, the keys restored so far are deleted and the replaced ones unwrapped again.
    */
   public List<Entry> restore(Path dir, boolean force, boolean verify)
       throws IOException, HsmException {
     Manifest m = readManifest(dir);
     Map<Entry, WrapFile> files = new LinkedHashMap<>();
+    TreeSet<Integer> refs = new TreeSet<>();
     for (Entry e : m.keys()) {
+      if (!refs.add(e.keyRef())) {
+        throw new HsmException(dir.resolve(MANIFEST) + " lists key reference " + e.keyRef()
+            + " twice; nothing was changed", null);
+      }
       byte[] file = Files.readAllBytes(dir.resolve(e.file()));
       if (!sha256Hex(file).equals(e.sha256())) {
         throw new HsmException(e.file() + " does not match its SHA-256 in the manifest", null);
@@ -122,24 +129,70 @@ public final class BackupManager {
       throw new HsmException("DKEK mismatch: the target's KCV is " + dkek.get().kcvHex()
           + ", the backup's is " + m.kcv() + "; nothing was changed", null);
     }
+    for (var me : files.entrySet()) {
+      String blobKcv = me.getValue().blobKcvHex();
+      if (!blobKcv.equalsIgnoreCase(dkek.get().kcvHex())) {
+        throw new HsmException(dir.resolve(me.getKey().file()) + " was wrapped under the DKEK with"
+            + " KCV " + blobKcv + ", not the backup's " + m.kcv() + "; nothing was changed", null);
+      }
+    }
     TreeSet<Integer> used = keys.keyRefs();
-    if (!force) {
-      for (Entry e : m.keys()) {
-        if (used.contains(e.keyRef())) {
-          throw new HsmException("key reference " + e.keyRef() + " is in use on the target; "
-              + "use --force to replace it; nothing was changed", null);
+    Map<Integer, WrapFile> replaced = new LinkedHashMap<>();
+    for (Entry e : m.keys()) {
+      if (!used.contains(e.keyRef())) {
+        continue;
+      }
+      if (!force) {
+        throw new HsmException("key reference " + e.keyRef() + " is in use on the target; "
+            + "use --force to replace it; nothing was changed", null);
+      }
+      try {
+        replaced.put(e.keyRef(), wrap(e.keyRef()));
+      } catch (HsmException ex) {
+        throw new HsmException("cannot keep a copy of key reference " + e.keyRef() + " to put"
+            + " back if the restore fails (" + ex.getMessage() + "); nothing was changed", null);
+      }
+    }
+    List<Integer> touched = new ArrayList<>();
+    try {
+      for (var me : files.entrySet()) {
+        touched.add(me.getKey().keyRef());
+        unwrap(me.getKey().keyRef(), me.getValue());
+      }
+      if (verify) {
+        for (Entry e : m.keys()) {
+          verifyRestored(e);
         }
       }
-    }
-    for (var me : files.entrySet()) {
-      unwrap(me.getKey().keyRef(), me.getValue());
-    }
-    if (verify) {
-      for (Entry e : m.keys()) {
-        verifyRestored(e);
-      }
+    } catch (IOException | HsmException | RuntimeException ex) {
+      String undone = rollBack(touched, replaced);
+      String why = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+      throw new HsmException(why + "; " + undone, ex instanceof HsmException h ? h.sw() : null);
     }
     return m.keys();
+  }
+
+  /** Deletes what a failed restore put at {@code touched} and unwraps the keys it replaced. */
+  private String rollBack(List<Integer> touched, Map<Integer, WrapFile> replaced) {
+    List<Integer> failed = new ArrayList<>();
+    for (int ref : touched) {
+      try {
+        session.deleteFile(0xCC00 | ref);
+        session.deleteFile(0xC400 | ref);
+        session.deleteFile(0xCE00 | ref);
+        WrapFile before = replaced.get(ref);
+        if (before != null) {
+          unwrap(ref, before);
+        }
+      } catch (IOException | HsmException | RuntimeException e) {
+        failed.add(ref);
+      }
+    }
+    if (failed.isEmpty()) {
+      return "the restore was undone, the target is as it was";
+    }
+    return "undoing the restore failed at key reference(s) " + failed
+        + ": check them with hsmkit keys list";
   }
 
   /**
@@ -263,8 +316,6 @@ public final class BackupManager {
   }
 
   static void writeAtomically(Path target, byte[] content) throws IOException {
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    Files.write(tmp, content);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    io.hsmkit.client.PrivateFiles.writeAtomically(target, content);
   }
 }

@@ -16,6 +16,15 @@ import java.util.List;
  */
 public record WrapFile(byte[] blob, byte[] prkd, byte[] certificate) {
 
+  /**
+   * The KCV of the DKEK the blob was wrapped under: its first 8 bytes (sc-hsm-protocol.md §5),
+   * in the upper-case hex {@code sc-hsm-tool} prints.
+   */
+  public String blobKcvHex() {
+    return java.util.HexFormat.of().withUpperCase()
+        .formatHex(java.util.Arrays.copyOf(blob, Math.min(8, blob.length)));
+  }
+
   public byte[] encode() {
     TlvWriter inner = new TlvWriter().add(0x04, blob);
     if (prkd != null) {

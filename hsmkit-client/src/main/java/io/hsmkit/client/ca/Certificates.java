@@ -95,6 +95,18 @@ public final class Certificates {
   public X509Certificate issue(KeyInfo caKey, X509Certificate caCert,
       PKCS10CertificationRequest csr, int days, Profile profile)
       throws IOException, CertificateException {
+    return issue(caKey, caCert, csr, days, profile, null);
+  }
+
+  /**
+   * As {@link #issue(KeyInfo, X509Certificate, PKCS10CertificationRequest, int, Profile)}, with
+   * the subjectAltName {@code san} when not null; else the CSR's, else for a server a DNS name
+   * from the CN when it looks like a host name (TLS clients ignore the CN, RFC 6125 §6.4.4).
+   */
+  public X509Certificate issue(KeyInfo caKey, X509Certificate caCert,
+      PKCS10CertificationRequest csr, int days, Profile profile,
+      org.bouncycastle.asn1.x509.GeneralNames san)
+      throws IOException, CertificateException {
     try {
       ContentVerifierProvider v = new JcaContentVerifierProviderBuilder()
           .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
@@ -134,8 +146,17 @@ public final class Certificates {
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
             profile == Profile.SERVER ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
         Extensions requested = csr.getRequestedExtensions();
-        if (requested != null && requested.getExtension(Extension.subjectAlternativeName) != null) {
+        if (san != null) {
+          b.addExtension(Extension.subjectAlternativeName, false, san);
+        } else if (requested != null
+            && requested.getExtension(Extension.subjectAlternativeName) != null) {
           b.addExtension(requested.getExtension(Extension.subjectAlternativeName));
+        } else if (profile == Profile.SERVER) {
+          String host = hostNameCn(csr.getSubject());
+          if (host != null) {
+            b.addExtension(Extension.subjectAlternativeName, false, new org.bouncycastle.asn1.x509.GeneralNames(
+                new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName, host)));
+          }
         }
       }
     }
@@ -143,6 +164,18 @@ public final class Certificates {
     b.addExtension(Extension.authorityKeyIdentifier, false,
         ext.createAuthorityKeyIdentifier(caCert.getPublicKey()));
     return CONVERTER.getCertificate(b.build(new CardContentSigner(ops, caKey)));
+  }
+
+  /** The subject's CN when it is a DNS host name (letters, digits, hyphens, dots; a wildcard first). */
+  static String hostNameCn(org.bouncycastle.asn1.x500.X500Name subject) {
+    var cns = subject.getRDNs(org.bouncycastle.asn1.x500.style.BCStyle.CN);
+    if (cns.length != 1 || cns[0].getFirst() == null) {
+      return null;
+    }
+    String cn = org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(cns[0].getFirst().getValue());
+    String label = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+    return cn.length() <= 253 && cn.matches("(\\*\\.)?" + label + "(\\." + label + ")*")
+        && !cn.matches("[0-9.]+") ? cn : null;
   }
 
   private BigInteger serial() {

@@ -1,5 +1,6 @@
 package io.hsmkit.client.keys;
 
+import io.hsmkit.apdu.StatusWord;
 import io.hsmkit.apdu.TlvException;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
@@ -66,6 +67,20 @@ public final class KeyManager {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Every key with PKCS#11 id {@code id}: more than one means a lookup by id is ambiguous (OpenSC
+   * would act on whichever it meets first).
+   */
+  public List<KeyInfo> findAllById(byte[] id) throws IOException, HsmException {
+    List<KeyInfo> found = new ArrayList<>();
+    for (KeyInfo k : list()) {
+      if (Arrays.equals(k.id(), id)) {
+        found.add(k);
+      }
+    }
+    return found;
   }
 
   public Optional<KeyInfo> findByRef(int ref) throws IOException, HsmException {
@@ -147,11 +162,33 @@ public final class KeyManager {
       throw new HsmException("the card answered key generation with an unreadable request", null);
     }
     byte[] keyId = id != null ? id : intrinsicId(pub);
-    session.writeFile(EE_CERT | ref, request);
-    PrivateKeyDescription d =
-        new PrivateKeyDescription(spec instanceof KeySpec.Ec, label, keyId, ref, spec.bits());
-    session.writeFile(PRKD | ref, d.encode());
+    try {
+      session.writeFile(EE_CERT | ref, request);
+      PrivateKeyDescription d =
+          new PrivateKeyDescription(spec instanceof KeySpec.Ec, label, keyId, ref, spec.bits());
+      session.writeFile(PRKD | ref, d.encode());
+    } catch (IOException | HsmException e) {
+      throw removeHalfMade(ref, e);
+    }
     return describe(ref);
+  }
+
+  /**
+   * After a failed write following GENERATE, deletes the key without id or label it would leave;
+   * the error says whether that worked.
+   */
+  private HsmException removeHalfMade(int ref, Exception cause) {
+    String why = cause.getMessage();
+    StatusWord sw = cause instanceof HsmException h ? h.sw() : null;
+    try {
+      session.deleteFile(PRKD | ref);
+      session.deleteFile(EE_CERT | ref);
+      session.deleteFile(KEY | ref);
+      return new HsmException(why + " (the new key was removed again)", sw);
+    } catch (IOException | HsmException e) {
+      return new HsmException(why + " (and the new key at key reference " + ref
+          + " could not be removed: delete it with hsmkit keys delete --key-ref " + ref + ")", sw);
+    }
   }
 
   /** Deletes a key with its description and certificate, as OpenSC does. */

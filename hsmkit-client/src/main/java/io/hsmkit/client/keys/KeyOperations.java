@@ -32,11 +32,20 @@ public final class KeyOperations {
    * Signs {@code message} (or, for {@code rsa-raw} and {@code ecdsa}, the given block or hash).
    * ECDSA signatures come back as minimal DER.
    */
+  /**
+   * The longest message the card hashes itself for ECDSA-SHA-1/224/256: one extended APDU's data
+   * field less headroom; longer ones are hashed on the host and signed raw.
+   */
+  static final int CARD_HASH_MAX = 0xFFFF - 15;
+
   public byte[] sign(KeyInfo key, Mechanism m, byte[] message) throws IOException, HsmException {
     switch (m.kind()) {
       case EC_SIGN -> {
         requireEc(key, m, true);
-        byte[] der = switch (m) {
+        // past what one APDU carries the host hashes, as for SHA-384/512: the same signature
+        byte[] der = m.hash() != null && message.length > CARD_HASH_MAX
+            ? session.sign(key.keyRef(), Algorithm.EC_RAW, digest(m.hash(), message))
+            : switch (m) {
           case ECDSA_SHA1 -> session.sign(key.keyRef(), Algorithm.EC_SHA1, message);
           case ECDSA_SHA224 -> session.sign(key.keyRef(), Algorithm.EC_SHA224, message);
           case ECDSA_SHA256 -> session.sign(key.keyRef(), Algorithm.EC_SHA256, message);
