@@ -176,6 +176,9 @@ wall() { # name cmd... : one timed run, recorded in ms
 }
 if want status; then
 say "status: $cli_runs runs each, alternating"
+# status needs an existing token (it never creates one): a fresh card3, initialized once.
+HSMKIT_SO_PIN=3537363231383830 HSMKIT_PIN=648219 "$root/hsmkit" --token "emulated:$tmp/card3" \
+  init --no-dkek >/dev/null 2>&1 || { say "init of card3 failed"; exit 1; }
 for ((r = 0; r < cli_runs; r++)); do
   if ((r % 2)); then
     wall hsmkit-status "$root/hsmkit" --token "emulated:$tmp/card3" status
