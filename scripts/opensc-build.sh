@@ -5,9 +5,9 @@
 # The source is the upstream tarball that Debian's package registry serves for the sid source
 # package; it is checked against a fixed SHA-256 and refused on mismatch. The prefix has its own
 # etc/opensc.conf (OPENSC_CONF), so nothing of the system's /usr or /etc/opensc changes. The build
-# is cached outside the clone (HSMKIT_OPENSC_CACHE, default /var/cache/hsmkit) under a name with
-# the version and the start of the hash; a stamp file marks a complete build, so a second run on
-# the same machine prints the prefix at once.
+# is cached outside the clone (HSMKIT_OPENSC_CACHE, default /var/cache/hsmkit, or ~/.cache/hsmkit
+# when that is not writable) under a name with the version and the start of the hash; a stamp
+# file marks a complete build, so a second run on the same machine prints the prefix at once.
 #
 # Usage: scripts/opensc-build.sh          prints e.g. /var/cache/hsmkit/opensc-0.27.1-fce74e68
 # Needs: autoconf automake libtool pkg-config gcc make libpcsclite-dev libssl-dev zlib1g-dev
@@ -20,6 +20,9 @@ version=0.27.1
 sha256=fce74e68efcaa1c82c356c7c0320ed482fbb76819194d26df565b82e77727447
 url="http://deb.debian.org/debian/pool/main/o/opensc/opensc_${version}.orig.tar.gz"
 cache="${HSMKIT_OPENSC_CACHE:-/var/cache/hsmkit}"
+if [[ -z "${HSMKIT_OPENSC_CACHE:-}" ]] && ! { mkdir -p "$cache" && [[ -w "$cache" ]]; } 2>/dev/null; then
+  cache="${XDG_CACHE_HOME:-$HOME/.cache}/hsmkit" # not root: the user's cache
+fi
 prefix="$cache/opensc-$version-${sha256:0:8}"
 stamp="$prefix/.hsmkit-built"
 
