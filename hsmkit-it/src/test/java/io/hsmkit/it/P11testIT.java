@@ -36,6 +36,13 @@ class P11testIT extends InteropTestBase {
       new String[] {"EC:prime256v1", "20", "EC key"},
       new String[] {"EC:secp384r1", "30", "EC P-384 key"});
 
+  /**
+   * A case that fails on the card through OpenSC 0.23 for a reason in OpenSC, with the line its
+   * log must show: 0.23 gives public EC keys no CKA_DERIVE (fixed in 0.24, commit 734eaff0d).
+   */
+  private static final Map<String, String> OPENSC_023_FAILURES = Map.of(
+      "usage_test", "[ ERROR 20 ] Derive should be set on both private and public part.");
+
   /** The p11test cases whose result on the card may differ from SoftHSMv2's: docs/interop.md. */
   private static final Map<String, String> KNOWN_RESULT_DIFFERENCES = Map.of(
       "interface_test", "SoftHSMv2 2.6 is a PKCS#11 2.40 module without C_GetInterface: skip");
@@ -73,14 +80,24 @@ class P11testIT extends InteropTestBase {
     assertThat(soft.results()).as("p11test did not run on SoftHSMv2:\n" + soft.run().describe())
         .containsKey("readonly_tests");
     assertThat(card.results()).as(card.run().describe()).containsKey("readonly_tests");
+    Map<String, String> openscFailures =
+        OpenScInstall.atLeast(0, 24) ? Map.of() : OPENSC_023_FAILURES;
     for (Map.Entry<String, String> e : card.results().entrySet()) {
+      if (openscFailures.containsKey(e.getKey())) {
+        assertThat(e.getValue()).isEqualTo("fail");
+        assertThat(card.run().output()).as(card.run().describe())
+            .contains(openscFailures.get(e.getKey()));
+        continue;
+      }
       assertThat(e.getValue()).as("p11test %s on the card (%s):%n%s%n%s", e.getKey(),
               card.failReasons().getOrDefault(e.getKey(), ""), report, card.run().describe())
           .isIn("pass", "skip");
     }
-    assertThat(card.run().exit()).as(card.run().describe()).isZero();
+    assertThat(card.run().exit()).as(card.run().describe())
+        .isEqualTo(openscFailures.isEmpty() ? 0 : 1);
     for (Map.Entry<String, String> e : soft.results().entrySet()) {
-      if (!KNOWN_RESULT_DIFFERENCES.containsKey(e.getKey())) {
+      if (!KNOWN_RESULT_DIFFERENCES.containsKey(e.getKey())
+          && !openscFailures.containsKey(e.getKey())) {
         assertThat(card.results().get(e.getKey()))
             .as("p11test %s: card vs SoftHSMv2 (docs/interop.md)%n%s", e.getKey(), report)
             .isEqualTo(e.getValue());
@@ -143,6 +160,19 @@ class P11testIT extends InteropTestBase {
                 d = json.loads(t + tail); break
             except ValueError:
                 d = None
+        if d is None:
+            # p11test writes a failed case's fail_reason inside its open data array: the
+            # results alone, without the tables
+            import re
+            d = {'results': []}
+            for chunk in t.split('"test_id": ')[1:]:
+                c = {'test_id': json.loads(chunk.split(chr(10))[0].rstrip(','))}
+                m = re.findall(r'"result": "(\\w+)"', chunk)
+                c['result'] = m[-1] if m else 'unknown'
+                f = re.search(r'"fail_reason": "([^"]*)"', chunk)
+                if f:
+                    c['fail_reason'] = f.group(1)
+                d['results'].append(c)
         for c in (d or {}).get('results', []):
             i = c.get('test_id')
             print('R\\t%s\\t%s' % (i, c.get('result', 'unknown')))
