@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the interop tests drive (OpenSC, pcscd, vsmartcard's vpcd, …) and
-# the headers and gcc scripts/bench-e2e.sh compiles its C clients with,
+# the headers and gcc scripts/bench-e2e.sh compiles its C clients with, what scripts/opensc-build.sh
+# builds OpenSC 0.27.1 and its p11test with (autotools, cmocka, curl),
 # and a JDK 17 and Maven when there are none, only when something is missing. Needs root (or sudo) on Debian 12. Safe to run repeatedly.
 set -euo pipefail
 
@@ -8,6 +9,7 @@ packages=(
   opensc pcscd vsmartcard-vpcd pcsc-tools expect openssl iproute2
   python3-pykcs11 python3-cryptography softhsm2 libengine-pkcs11-openssl gnutls-bin
   gcc libc6-dev libp11-kit-dev libpcsclite-dev libssl-dev opensc-pkcs11
+  autoconf automake libtool pkg-config make curl zlib1g-dev libreadline-dev libcmocka-dev
 )
 
 missing=()

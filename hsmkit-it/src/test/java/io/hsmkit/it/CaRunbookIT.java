@@ -87,15 +87,15 @@ class CaRunbookIT extends InteropTestBase {
     Tool.Result slots = OpenSc.ok(OpenSc.pkcs11("--list-slots"));
     assertThat(OpenSc.lines(slots.stdout()))
         .as(slots.describe())
-        .contains("token label        : " + LABEL + " (UserPIN)",
+        .contains("token label        : " + OpenSc.tokenLabel(LABEL),
             "token flags        : login required, rng, token initialized, PIN initialized");
 
     // The CA keys
     Tool.Result rsa = OpenSc.ok(OpenSc.keygen(CA_PIN, "rsa:2048", "01", "cara-rsa-ca"));
     assertThat(OpenSc.lines(rsa.stdout()))
         .as(rsa.describe())
-        .contains("Private Key Object; RSA", "label:      cara-rsa-ca",
-            "Public Key Object; RSA 2048 bits");
+        .contains("label:      cara-rsa-ca")
+        .containsAll(OpenSc.rsaKeyObjectLines(2048));
     Tool.Result ec = OpenSc.ok(OpenSc.keygen(CA_PIN, "EC:prime256v1", "02", "cara-ec-ca"));
     assertThat(OpenSc.lines(ec.stdout()))
         .as(ec.describe())
@@ -140,7 +140,7 @@ class CaRunbookIT extends InteropTestBase {
         "Private EC Key");
 
     for (int ref = 1; ref <= 2; ref++) {
-      Tool.Result unwrap = OpenSc.ok(OpenSc.scHsmUnwrapKey(ref == 1 ? k1 : k2, ref, CA_PIN));
+      Tool.Result unwrap = OpenSc.unwrapOk(OpenSc.scHsmUnwrapKey(ref == 1 ? k1 : k2, ref, CA_PIN));
       assertThat(OpenSc.lines(unwrap.stdout()))
           .as(unwrap.describe())
           .containsSubsequence("Wrapped key contains:", "Key blob",

@@ -98,7 +98,7 @@ class CrossToolIT extends InteropTestBase {
 
     // ... and sc-hsm-tool restores what hsmkit wrapped, replacing them
     for (int ref = 1; ref <= 2; ref++) {
-      Tool.Result r = OpenSc.ok(OpenSc.scHsmUnwrapKey(ref == 1 ? hkEc : hkRsa, ref, PIN));
+      Tool.Result r = OpenSc.unwrapOk(OpenSc.scHsmUnwrapKey(ref == 1 ? hkEc : hkRsa, ref, PIN));
       assertThat(OpenSc.lines(r.stdout())).as(r.describe())
           .containsExactly("Wrapped key contains:", "Key blob", "Private Key Description (PRKD)",
               "Certificate", "Key successfully imported");

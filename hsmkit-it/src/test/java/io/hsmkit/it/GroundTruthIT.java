@@ -78,7 +78,7 @@ class GroundTruthIT extends InteropTestBase {
             "DKEK key check value : 97E303855DC1C54D");
     assertThat(real.kcv()).isEqualTo("97E303855DC1C54D");
 
-    Tool.Result unwrap = OpenSc.ok(OpenSc.scHsmUnwrapKey(wrapped, 1, PIN));
+    Tool.Result unwrap = OpenSc.unwrapOk(OpenSc.scHsmUnwrapKey(wrapped, 1, PIN));
     assertThat(OpenSc.lines(unwrap.stdout()))
         .as(unwrap.describe())
         .containsExactly("Wrapped key contains:", "Key blob", "Private Key Description (PRKD)",

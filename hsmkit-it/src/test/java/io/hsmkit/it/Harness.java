@@ -72,6 +72,7 @@ final class Harness implements AutoCloseable {
             .normalize();
     Harness h = new Harness(root, runDir);
     h.checkMachine();
+    OpenScInstall.version(); // names the OpenSC under test on the build output
     Runtime.getRuntime().addShutdownHook(h.safetyNet); // if the test JVM is stopped midway
     h.started = true;
     Tool.Result r = h.script("start");
@@ -102,6 +103,10 @@ final class Harness implements AutoCloseable {
       if (!Tool.onPath(t)) {
         problems.add("'" + t + "' not installed");
       }
+    }
+    String install = OpenScInstall.problem();
+    if (install != null) {
+      fail(install); // asked for explicitly: never a skip
     }
     if (!Files.exists(Path.of("/etc/reader.conf.d/vpcd"))) {
       problems.add("vsmartcard-vpcd not installed (/etc/reader.conf.d/vpcd)");

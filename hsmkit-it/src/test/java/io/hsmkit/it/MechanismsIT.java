@@ -133,7 +133,8 @@ class MechanismsIT extends InteropTestBase {
   void ec_ecdsaAndEcdh(String curve, int bits, String hashAlg, String opensslHash,
       String hashAndSign, int rounds) throws Exception {
     Tool.Result gen = OpenSc.ok(OpenSc.keygen(PIN, "EC:" + curve, "20", "ec-" + curve));
-    int shownBits = bits == 521 ? 528 : bits; // pkcs11-tool prints 8 × the field length in bytes
+    // pkcs11-tool up to 0.24 prints 8 × the field length in bytes, 0.25+ the key size (549377099)
+    int shownBits = bits == 521 && !OpenScInstall.atLeast(0, 25) ? 528 : bits;
     assertThat(OpenSc.lines(gen.stdout()))
         .as(gen.describe())
         .contains("Public Key Object; EC  EC_POINT " + shownBits + " bits");

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The OpenSC 0.23 command lines the interop tests run, against the first reader with a card. The
- * tools take PINs only as arguments; {@link Tool.Result#describe()} masks them.
+ * The OpenSC command lines the interop tests run, against the first reader with a card, with the
+ * OpenSC under test ({@link OpenScInstall}). The tools take PINs only as arguments; {@link
+ * Tool.Result#describe()} masks them.
  */
 final class OpenSc {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -19,10 +20,11 @@ final class OpenSc {
   private static final Duration DERIVATION_TIMEOUT = Duration.ofMinutes(3);
 
   /**
-   * OpenSC's PKCS#11 module (what the runbooks pass to --module): the first that exists of the
-   * distributions' paths (docs/clients.md lists them); Debian's multiarch path when none does.
+   * OpenSC's PKCS#11 module (what the runbooks pass to --module): the private prefix's when one is
+   * chosen, else the first that exists of the distributions' paths (docs/clients.md lists them);
+   * Debian's multiarch path when none does.
    */
-  static final String MODULE = findModule();
+  static final String MODULE = OpenScInstall.module();
 
   static String findModule() {
     String arch = switch (System.getProperty("os.arch", "")) {
@@ -43,6 +45,21 @@ final class OpenSc {
   }
 
   private OpenSc() {}
+
+  /**
+   * The PKCS#11 token label OpenSC makes of a card labelled {@code label}: up to 0.25 it appends
+   * the PIN name, " (UserPIN)"; 0.26 appends it only when the card has more than one PIN slot,
+   * which the SmartCard-HSM never has (framework-pkcs15.c pkcs15_init_slot(), commit 259decf65).
+   */
+  static String tokenLabel(String label) {
+    return OpenScInstall.atLeast(0, 26) ? label : label + " (UserPIN)";
+  }
+
+  /** {@link #tokenLabel} percent-encoded as in a PKCS#11 URI ({@code token=…}, RFC 7512). */
+  static String tokenLabelUri(String label) {
+    return tokenLabel(label).replace("%", "%25").replace(" ", "%20").replace("(", "%28")
+        .replace(")", "%29");
+  }
 
   static Tool.Result run(String... argv) {
     return Tool.run(List.of(argv), Map.of(), TIMEOUT);
@@ -96,6 +113,19 @@ final class OpenSc {
   static Tool.Result scHsmUnwrapKey(Path file, int keyRef, String pin) {
     return run("sc-hsm-tool", "--unwrap-key", file.toString(), "--key-reference",
         String.valueOf(keyRef), "--pin", pin, "--force");
+  }
+
+  /**
+   * Asserts that {@code sc-hsm-tool --unwrap-key} imported the key: "Key successfully imported",
+   * no error, and the exit status of the version at hand. From 0.27 it is 1 after a successful
+   * import of a file with a key description: unwrap_key() returns the byte count of its last
+   * update_ef() (sc-hsm-tool.c, since commit c1448c4c8). Callers check that the key arrived.
+   */
+  static Tool.Result unwrapOk(Tool.Result r) {
+    assertThat(r.stdout()).as(r.describe()).contains("Key successfully imported");
+    assertThat(r.stderr()).as(r.describe()).doesNotContainIgnoringCase("failed");
+    assertThat(r.exit()).as(r.describe()).isEqualTo(OpenScInstall.atLeast(0, 27) ? 1 : 0);
+    return r;
   }
 
   /** {@code pkcs11-tool --login --pin PIN --keypairgen --key-type TYPE --id ID [--label L]}. */
@@ -232,6 +262,40 @@ final class OpenSc {
       }
     }
     return null;
+  }
+
+  /**
+   * pkcs11-tool's header lines of a generated RSA key pair: "Private Key Object; RSA" and "Public
+   * Key Object; RSA 2048 bits" up to 0.26; from 0.27 both with two spaces and the size (commit
+   * cc6664d38, "Print more information about RSA keys").
+   */
+  static List<String> rsaKeyObjectLines(int bits) {
+    return OpenScInstall.atLeast(0, 27)
+        ? List.of("Private Key Object; RSA  " + bits + " bits",
+            "Public Key Object; RSA  " + bits + " bits")
+        : List.of("Private Key Object; RSA", "Public Key Object; RSA " + bits + " bits");
+  }
+
+  /**
+   * The first EC point pkcs11-tool printed, as lower-case hex of its DER OCTET STRING: one line
+   * "EC_POINT: 0441…" up to 0.26, "EC Point: 0441…" continued on the next lines from 0.27
+   * (commit 5f2cfaf58).
+   */
+  static String ecPoint(String output) {
+    StringBuilder hex = null;
+    for (String l : lines(output)) {
+      if (hex == null && (l.startsWith("EC_POINT:") || l.startsWith("EC Point:"))) {
+        hex = new StringBuilder(l.substring(l.indexOf(':') + 1).strip());
+      } else if (hex != null && l.matches("[0-9a-fA-F]+")) {
+        hex.append(l);
+      } else if (hex != null) {
+        break;
+      }
+    }
+    if (hex == null) {
+      throw new AssertionError("no EC point in:\n" + output);
+    }
+    return hex.toString().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The lines of {@code output}, stripped, for line-wise assertions. */

@@ -70,7 +70,7 @@ class OpensslEngineIT extends InteropTestBase {
     Path pinFile = temp.resolve("pin.txt");
     Files.writeString(pinFile, PIN, StandardCharsets.US_ASCII);
     Files.setPosixFilePermissions(pinFile, PosixFilePermissions.fromString("rw-------"));
-    String uri = "pkcs11:token=Nitrokey%20%28UserPIN%29;object=" + label
+    String uri = "pkcs11:token=" + OpenSc.tokenLabelUri("Nitrokey") + ";object=" + label
         + ";type=private;pin-source=file:" + pinFile;
 
     Path csr = temp.resolve("req.pem");

@@ -44,7 +44,7 @@ class P11toolIT extends InteropTestBase {
     Tool.Result tokens = p11tool(Map.of(), "--list-tokens");
     assertThat(tokens.exit()).as(tokens.describe()).isZero();
     assertThat(OpenSc.lines(tokens.stdout())).as(tokens.describe())
-        .contains("Label: Nitrokey (UserPIN)", "Manufacturer: www.CardContact.de",
+        .contains("Label: " + OpenSc.tokenLabel("Nitrokey"), "Manufacturer: www.CardContact.de",
             "Serial: " + serial);
 
     Tool.Result pub = p11tool(Map.of(), "--list-all");
@@ -63,8 +63,8 @@ class P11toolIT extends InteropTestBase {
             "Type: Public key (EC/ECDSA-SECP256R1)", "Type: Public key (RSA-2048)",
             "Label: p11-ec", "Label: p11-rsa", "ID: 01", "ID: 02");
     assertThat(all.stdout()).as(all.describe())
-        .contains("serial=" + serial + ";token=Nitrokey%20%28UserPIN%29;id=%01;object=p11-ec;"
-            + "type=private")
+        .contains("serial=" + serial + ";token=" + OpenSc.tokenLabelUri("Nitrokey")
+            + ";id=%01;object=p11-ec;type=private")
         .contains("Type: X.509 Certificate");
 
     Tool.Result certs = p11tool(Map.of(), "--list-all-certs");

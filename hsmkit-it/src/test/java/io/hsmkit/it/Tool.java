@@ -69,7 +69,15 @@ final class Tool {
   }
 
   static Result run(List<String> argv, Map<String, String> env, Duration timeout) {
-    ProcessBuilder pb = new ProcessBuilder(argv);
+    // Java looks a bare program name up on its own PATH, not the child's: resolve it here, so
+    // that the OpenSC under test (first on the tools' PATH) is the one that runs.
+    List<String> command = new ArrayList<>(argv);
+    String found = command.get(0).contains("/") ? null : which(command.get(0));
+    if (found != null) {
+      command.set(0, found);
+    }
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(OpenScInstall.ENV); // the OpenSC under test first on PATH
     pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Path out = null;
@@ -138,15 +146,22 @@ final class Tool {
     return shown;
   }
 
-  /** True if {@code name} is an executable on PATH. */
+  /** True if {@code name} is an executable on the PATH the tools get. */
   static boolean onPath(String name) {
-    String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    return which(name) != null;
+  }
+
+  /** The first executable {@code name} on the PATH the tools get, or null. */
+  static String which(String name) {
+    String path = OpenScInstall.ENV.getOrDefault("PATH",
+        System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"));
     for (String dir : path.split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, name))) {
-        return true;
+      Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+      if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+        return p.toString();
       }
     }
-    return false;
+    return null;
   }
 
   private static void deleteQuietly(Path p) {
