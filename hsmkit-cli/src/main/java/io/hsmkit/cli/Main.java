@@ -98,8 +98,8 @@ public final class Main {
    */
   public static CommandLine documentationTree() {
     PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
-    CommandLine cl =
-        new CommandLine(new HsmkitCommand(Map.of(), new Secrets(Map.of(), null), sink, sink));
+    Secrets none = new Secrets(Map.of(), (Secrets.Terminal) null);
+    CommandLine cl = new CommandLine(new HsmkitCommand(Map.of(), none, sink, sink));
     HsmkitCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
     return cl;
   }
