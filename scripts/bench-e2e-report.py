@@ -208,7 +208,7 @@ def report(path):
             if k in cli:
                 w(f"| {title} | {med(cli[k]):.3f} | {len(cli[k])} |")
         w("")
-    w("#### Targets of issue 7 checked here")
+    w("#### Targets checked here")
     w("")
     w("| target | result | |")
     w("| --- | --- | --- |")

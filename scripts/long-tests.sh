@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long robustness profile (issue 6): the property tests at 10^6 cases, the SIGKILL soak with
+# The long robustness profile (SECURITY.md, Running the long profile): the property tests at 10^6 cases, the SIGKILL soak with
 # hundreds of kills and the load test for long, then a summary of the figures in
 # target/long-summary.txt (and on stdout).
 #

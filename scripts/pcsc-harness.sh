@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Interop harness: pcscd with vsmartcard's vpcd driver, plus the hsmkit emulator, inside a private
-# network namespace that has only loopback (docs/interop.md, shared interop-harness.md).
+# network namespace that has only loopback (docs/interop.md).
 #
 # Why a namespace: Debian's vpcd always listens on 0.0.0.0:35963/35964, so in the main namespace
 # anyone who can reach this machine could plug a "card" into pcscd. In the namespace only

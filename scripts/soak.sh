@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load soak (issue 6, point 5): LoadIT for a long time — two cards served on vpcd's two slots,
+# Load soak (SECURITY.md, Load): LoadIT for a long time — two cards served on vpcd's two slots,
 # two javax.smartcardio clients and a pkcs11-tool client on the shared first reader, mixed
 # operations (sign EC/RSA, list objects, keygen, login); zero errors and no lost or mixed-up key
 # allowed. Prints the counts and writes them to target/soak-summary.txt.

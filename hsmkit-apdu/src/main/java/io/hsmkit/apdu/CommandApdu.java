@@ -9,7 +9,7 @@ import java.util.HexFormat;
  * <p>{@code ne} is the expected response length: {@code -1} when absent (cases 1 and 3), else
  * 1..65536 ({@code Le = 00} short means 256, {@code Le = 00 00} extended means 65536). Parsing is
  * strict: every length must match exactly, as a card must answer a malformed frame with {@code
- * 6700} rather than guess (sc-hsm-protocol.md §2.1).
+ * 6700} rather than guess (docs/protocol.md#apdu-encoding).
  */
 public final class CommandApdu {
   private final int cla;
@@ -54,7 +54,7 @@ public final class CommandApdu {
     return v;
   }
 
-  /** Parses a command APDU as sent by a reader (T=1 encoding, sc-hsm-protocol.md §2.1). */
+  /** Parses a command APDU as sent by a reader (T=1 encoding, docs/protocol.md#apdu-encoding). */
   public static CommandApdu parse(byte[] apdu) throws MalformedApduException {
     int n = apdu.length;
     if (n < 4) {

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The EC curves of OpenSC's SmartCard-HSM table ({@code pkcs15-sc-hsm.c: curves[]},
- * sc-hsm-protocol.md §2.12) by name, with the aliases operators type (OpenSSL's {@code prime256v1},
+ * docs/protocol.md#generate) by name, with the aliases operators type (OpenSSL's {@code prime256v1},
  * NIST's {@code P-256}). Part of the protocol vocabulary both sides share: the card attaches its
  * domain parameters, the host parses {@code --type ec:CURVE}; one table, so they cannot drift.
  */

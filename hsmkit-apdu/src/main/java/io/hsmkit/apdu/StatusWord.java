@@ -2,7 +2,7 @@ package io.hsmkit.apdu;
 
 /**
  * An ISO 7816-4 status word (SW1 SW2). Constants are named like ISO 7816-4 and list the ones the
- * SmartCard-HSM answers with (sc-hsm-protocol.md §2.18).
+ * SmartCard-HSM answers with (docs/protocol.md#status-words).
  */
 public record StatusWord(int value) {
 

@@ -18,7 +18,7 @@ import java.util.Arrays;
 /**
  * hsmkit's JCA provider on an embedded (emulated) token against SoftHSMv2 through the JDK's own
  * PKCS#11 provider (SunPKCS11), in one JVM, alternating which goes first each round: the
- * "JCA provider ≥ 1.0× / 1.5× SoftHSMv2" targets of issue 7. Same message (256 bytes), keys of
+ * "JCA provider ≥ 1.0× / 1.5× SoftHSMv2" targets (BENCHMARKS.md, Targets). Same message (256 bytes), keys of
  * the same types (P-256, RSA-2048), SHA256withECDSA and SHA256withRSA.
  *
  * <p>Usage: {@code JcaVsSoftHsm TOKEN_DIR SOFTHSM_MODULE ROUNDS SECONDS}, the PIN of both in

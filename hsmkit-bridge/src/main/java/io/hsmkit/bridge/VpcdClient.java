@@ -19,7 +19,7 @@ import jdk.net.ExtendedSocketOptions;
 /**
  * Serves a {@link VirtualCard} to vsmartcard's {@code vpcd} reader driver: the card is a TCP client
  * of the driver, which listens on port 35963 for its first slot and 35964 for the second
- * (sc-hsm-protocol.md §8, interop-harness.md).
+ * (docs/protocol.md#vpcd, docs/interop.md).
  *
  * <p>Wire protocol, both directions: a 2-byte big-endian length, then that many bytes. Frames of
  * one byte are control messages — {@code 00} power off, {@code 01} power on, {@code 02} reset (none

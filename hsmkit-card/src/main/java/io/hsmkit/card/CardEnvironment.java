@@ -8,8 +8,7 @@ import java.time.Clock;
 /**
  * What a card takes from its surroundings: randomness, time, the crypto providers it may use, the
  * PIN KDF cost for cards it initializes and the optional extra secret mixed into that KDF. Tests
- * inject deterministic or cheap ones; no rule of the card is ever switched off for them (style.md
- * §7.6).
+ * inject deterministic or cheap ones; no rule of the card is ever switched off for them.
  *
  * @param crypto which JCA providers do the card's private-key operations; every choice gives the
  *     same card-visible behaviour ({@link CryptoProviders})

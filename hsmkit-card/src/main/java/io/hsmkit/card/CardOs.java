@@ -39,7 +39,7 @@ import java.util.Optional;
  * Instances share nothing, so many cards can live in one JVM.
  */
 public final class CardOs implements AutoCloseable {
-  /** The Nitrokey HSM 2 (SmartCard-HSM 4K) ATR, announcing T=1 (sc-hsm-protocol.md §1.1). */
+  /** The Nitrokey HSM 2 (SmartCard-HSM 4K) ATR, announcing T=1 (docs/protocol.md#atr). */
   public static final String ATR_HEX = "3BDE18FF8191FE1FC38031815448534D31738021408107" + "1C";
 
   private static final byte[] ATR = HexFormat.of().parseHex(ATR_HEX);

@@ -19,7 +19,7 @@ import io.hsmkit.card.command.VerifyCommand;
 import io.hsmkit.card.dispatch.CommandTable;
 import java.util.Map;
 
-/** The SmartCard-HSM command set: INS to handler (sc-hsm-protocol.md §2.2). */
+/** The SmartCard-HSM command set: INS to handler (docs/protocol.md#command-table). */
 final class SmartCardHsmCommands {
   private SmartCardHsmCommands() {}
 

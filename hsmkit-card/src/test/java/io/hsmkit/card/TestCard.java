@@ -46,7 +46,7 @@ public final class TestCard {
     return String.format("%02X", dataHex.replace(" ", "").length() / 2);
   }
 
-  /** INITIALIZE as sc-hsm-tool sends it (sc-hsm-protocol.md §10.C), options 0001. */
+  /** INITIALIZE as sc-hsm-tool sends it (docs/protocol.md#trace-initialize), options 0001. */
   public StatusWord initialize(String soPinHex, String userPin, int retries, Integer dkekShares) {
     String data =
         "80020001" + "81" + lc(ascii(userPin)) + ascii(userPin) + "8208" + soPinHex + "9101"

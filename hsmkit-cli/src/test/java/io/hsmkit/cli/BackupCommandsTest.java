@@ -117,7 +117,7 @@ class BackupCommandsTest {
   }
 
   /**
-   * issue 13 item 3: unwrap and restore refuse an id already on another key; a card that has
+   * unwrap and restore refuse an id already on another key; a card that has
    * one twice anyway (put there by another tool) makes every lookup by id name the refs.
    */
   @Test
@@ -170,7 +170,7 @@ class BackupCommandsTest {
   }
 
   /**
-   * issue 13 item 11: a damaged wrap file whose KCV matches says the MAC check failed; a missing
+   * a damaged wrap file whose KCV matches says the MAC check failed; a missing
    * input file is named, with exit 2, not "cannot reach the token".
    */
   @Test
@@ -209,7 +209,7 @@ class BackupCommandsTest {
   }
 
   /**
-   * issue 13 item 2: restore is all or nothing. A blob damaged after the first key (hash
+   * restore is all or nothing. A blob damaged after the first key (hash
    * recomputed), a key that fails --verify, and a key reference listed twice each leave the target
    * as it was, a key replaced with --force included.
    */
@@ -305,7 +305,7 @@ class BackupCommandsTest {
   }
 
   /**
-   * issue 13 item 1: the same share file twice would make the DKEK the XOR of two equal shares,
+   * the same share file twice would make the DKEK the XOR of two equal shares,
    * all zeros; the emulated card refuses the repeat (SECURITY.md, "Degenerate DKEKs") and nothing is imported.
    */
   @Test
@@ -364,7 +364,7 @@ class BackupCommandsTest {
   }
 
   /**
-   * issue 13 item 5: on a terminal the m-of-n shares are shown one custodian at a time, each
+   * on a terminal the m-of-n shares are shown one custodian at a time, each
    * after Enter and cleared after the next Enter; none reaches standard output.
    */
   @Test

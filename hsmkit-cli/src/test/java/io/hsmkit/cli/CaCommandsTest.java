@@ -105,7 +105,7 @@ class CaCommandsTest {
   }
 
   /**
-   * issue 13 item 9: --san DNS:…,IP:… goes into the certificate; a server profile without one
+   * --san DNS:…,IP:… goes into the certificate; a server profile without one
    * takes a DNS name from a host-name CN; a CN that is no host name gets none; an empty CSR file
    * is a plain usage error.
    */

@@ -223,7 +223,7 @@ class CryptoCommandsTest {
     assertThat(r.err()).contains("wrong user PIN, 2 tries left").doesNotContain("111111");
   }
 
-  /** issue 13 item 8: ECDSA with SHA-1/256 of 64 KiB and more signs (hashed on the host). */
+  /** ECDSA with SHA-1/256 of 64 KiB and more signs (hashed on the host). */
   @Test
   void sign_ecdsaSha256AndSha1_ofLargeFiles_verifyWithTheJdk() throws Exception {
     cli.ok("keys", "generate", "--type", "ec:secp256r1", "--id", "31");

@@ -192,7 +192,7 @@ class DeviceCommandsTest {
     }
   }
 
-  /** issue 13 item 6: the first init asks for the SO-PIN twice on a terminal; a typo is caught. */
+  /** the first init asks for the SO-PIN twice on a terminal; a typo is caught. */
   @Test
   void firstInit_onATerminal_asksTheSoPinTwice() {
     CliRunner cli = new CliRunner(home.resolve("twice"));
@@ -213,7 +213,7 @@ class DeviceCommandsTest {
   }
 
   /**
-   * issue 13 item 12: status and doctor on a missing token say so with exit 2 and create
+   * status and doctor on a missing token say so with exit 2 and create
    * nothing; labels with control characters reach the terminal escaped.
    */
   @Test

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * issue 13 item 4: a disk that fills up during {@code keys generate} leaves no key without id or
+ * a disk that fills up during {@code keys generate} leaves no key without id or
  * label, and the error names the cause and the state file.
  */
 class DiskFullTest {

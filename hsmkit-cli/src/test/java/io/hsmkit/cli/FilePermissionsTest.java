@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * issue 13 item 7: share files, wrap files, backups and the hsmkit home are readable by their
+ * share files, wrap files, backups and the hsmkit home are readable by their
  * owner only, whatever the umask (the build's is usually 022, which made them 0644/0755).
  */
 class FilePermissionsTest {

@@ -104,7 +104,7 @@ class KeyCommandsTest {
     assertThat(home.resolve("k.bin")).doesNotExist();
   }
 
-  /** issue 13 item 10: no principal for key types the Internet Computer does not accept. */
+  /** no principal for key types the Internet Computer does not accept. */
   @Test
   void principal_refusesBrainpoolAndRsa_acceptsSecp256k1() {
     cli.ok("keys", "generate", "--type", "ec:brainpoolP256r1", "--id", "0b");

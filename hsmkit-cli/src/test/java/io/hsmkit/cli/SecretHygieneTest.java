@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Secret hygiene (issue 6, point 6): CLI commands run with known PINs, SO-PINs and DKEK passwords
+ * Secret hygiene (SECURITY.md, Secret hygiene): CLI commands run with known PINs, SO-PINs and DKEK passwords
  * from the environment, with {@code --verbose} and {@code HSMKIT_DEBUG=1}, succeeding and failing
  * (wrong PIN, wrong SO-PIN, bad input); no secret may appear, in any encoding, in stdout, stderr
  * or any log record at any level (message, parameters, exception messages).

@@ -1,7 +1,7 @@
 package io.hsmkit.client;
 
 /**
- * What SELECT of the applet tells (FCP tag 85, sc-hsm-protocol.md §1.4).
+ * What SELECT of the applet tells (FCP tag 85, docs/protocol.md#fcp).
  *
  * @param options device options set at INITIALIZE (0x0001 = user PIN reset with SO-PIN, 0x0002 =
  *     transport PIN)

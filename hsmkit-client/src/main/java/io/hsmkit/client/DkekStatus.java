@@ -3,11 +3,11 @@ package io.hsmkit.client;
 import java.util.HexFormat;
 
 /**
- * The answer of IMPORT DKEK SHARE (sc-hsm-protocol.md §2.11).
+ * The answer of IMPORT DKEK SHARE (docs/protocol.md#import-dkek-share).
  *
  * @param totalShares shares configured at INITIALIZE (0 = random DKEK made by the card)
  * @param outstanding shares still to import
- * @param kcv key check value: the first 8 bytes of SHA-256 of the DKEK (§6)
+ * @param kcv key check value: the first 8 bytes of SHA-256 of the DKEK (docs/protocol.md#kcv)
  */
 public record DkekStatus(int totalShares, int outstanding, byte[] kcv) {
   public DkekStatus {

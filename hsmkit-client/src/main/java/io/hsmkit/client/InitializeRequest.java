@@ -3,7 +3,7 @@ package io.hsmkit.client;
 import java.util.Arrays;
 
 /**
- * The parameters of INITIALIZE DEVICE (sc-hsm-protocol.md §2.10). Arrays are copied in; call
+ * The parameters of INITIALIZE DEVICE (docs/protocol.md#initialize). Arrays are copied in; call
  * {@link #wipe()} when done.
  *
  * @param soPin the SO-PIN as 8 binary bytes (16 hex digits decoded)

@@ -16,13 +16,13 @@ import java.util.Optional;
 
 /**
  * A session with one SmartCard-HSM over one {@link ApduTransport}: the commands OpenSC sends
- * (sc-hsm-protocol.md §2), with status words turned into typed results and exceptions in one
+ * (docs/protocol.md#commands), with status words turned into typed results and exceptions in one
  * place ({@link #check}). Works the same against the embedded card and a real Nitrokey HSM 2.
  *
  * <p>Not thread-safe: callers that share a session serialize access (the JCA provider does).
  */
 public final class SmartCardHsmSession implements AutoCloseable {
-  /** The SmartCard-HSM AID (sc-hsm-protocol.md §1.3). */
+  /** The SmartCard-HSM AID (docs/protocol.md#select). */
   public static final byte[] AID = {
     (byte) 0xE8, 0x2B, 0x06, 0x01, 0x04, 0x01, (byte) 0x81, (byte) 0xC3, 0x1F, 0x02, 0x01
   };
@@ -154,7 +154,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
     return Optional.of(parseDkek(r.data()));
   }
 
-  /** Imports one 32-byte DKEK share (no PIN needed, §2.11). */
+  /** Imports one 32-byte DKEK share (no PIN needed, docs/protocol.md#import-dkek-share). */
   public DkekStatus importDkekShare(byte[] share) throws IOException, HsmException {
     ResponseApdu r = send(new CommandApdu(0x80, 0x52, 0x00, 0x00, share, 256));
     if (r.sw().equals(StatusWord.INS_NOT_SUPPORTED)) {
@@ -243,7 +243,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /**
    * GENERATE ASYMMETRIC KEY PAIR for key reference {@code keyId} with a CV request body as OpenSC
-   * builds it (§2.12); returns the card's authenticated request ({@code 67 ...}).
+   * builds it (docs/protocol.md#generate); returns the card's authenticated request ({@code 67 ...}).
    */
   public byte[] generateKeyPair(int keyId, byte[] cvBody) throws IOException, HsmException {
     ResponseApdu r = send(new CommandApdu(0x00, 0x46, keyId, 0x00, cvBody, 65536, true));
@@ -265,7 +265,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
     return r.data();
   }
 
-  /** WRAP KEY: the key blob encrypted under the DKEK (§5). */
+  /** WRAP KEY: the key blob encrypted under the DKEK (docs/protocol.md#key-blob). */
   public byte[] wrapKey(int keyId) throws IOException, HsmException {
     ResponseApdu r = send(new CommandApdu(0x80, 0x72, keyId, 0x92, new byte[0], 65536, true));
     if (r.sw().equals(StatusWord.INS_NOT_SUPPORTED)) {
@@ -317,7 +317,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
     return transport.transmit(c);
   }
 
-  /** The one place where status words become exceptions (style.md §7.3). */
+  /** The one place where status words become exceptions. */
   static void check(ResponseApdu r, String what, PinReference pin) throws HsmException {
     StatusWord sw = r.sw();
     if (sw.isSuccess()) {

@@ -117,7 +117,7 @@ class CaRunbookIT extends InteropTestBase {
     Path k2 = temp.resolve("cara-ec-ca.bin");
     OpenSc.ok(OpenSc.scHsmWrapKey(k1, 1, CA_PIN));
     OpenSc.ok(OpenSc.scHsmWrapKey(k2, 2, CA_PIN));
-    // file = SEQUENCE { key blob, PrKD (30 RSA / A0 EC), CV request (67) } (protocol doc §4.5)
+    // file = SEQUENCE { key blob, PrKD (30 RSA / A0 EC), CV request (67) } (docs/protocol.md#wrap-file)
     for (Path k : List.of(k1, k2)) {
       List<Der> parts = Der.parseOne(Files.readAllBytes(k)).children();
       assertThat(parts).extracting(Der::tag).containsExactly(0x04, k == k1 ? 0x30 : 0xA0, 0x67);

@@ -21,7 +21,7 @@ import javax.crypto.KeyAgreement;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every {@code hsmkit} command of issue 4 against the served card through pcscd ({@code --token
+ * Every {@code hsmkit} command (README, The hsmkit command) against the served card through pcscd ({@code --token
  * pcsc}), the path a real Nitrokey HSM 2 takes. Where the command changes the card, OpenSC's own
  * tools confirm it; secrets travel in environment variables only.
  */

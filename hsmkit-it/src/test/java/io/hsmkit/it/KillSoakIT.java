@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * SIGKILL soak (issue 6, point 1, the process level): {@code hsmkit serve} is killed at random
+ * SIGKILL soak (SECURITY.md, Crash safety; the process level): {@code hsmkit serve} is killed at random
  * moments while OpenSC generates keys, imports DKEK shares, logs in with wrong and right PINs and
  * signs; then it is started again on the same state directory and the card is checked:
  *

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Load (issue 6, point 5): two cards served at once ({@code hsmkit serve} on 35963 and 35964,
+ * Load (SECURITY.md, Load): two cards served at once ({@code hsmkit serve} on 35963 and 35964,
  * readers "Virtual PCD 00 00" and "Virtual PCD 00 01"), a client on each in this JVM ({@code
  * javax.smartcardio}), and a third client on the first reader as separate {@code pkcs11-tool}
  * processes (the JDK hands one JVM a single shared {@code Card} per reader, so a second in-JVM

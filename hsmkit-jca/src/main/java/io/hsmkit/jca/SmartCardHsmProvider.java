@@ -40,7 +40,7 @@ import javax.security.auth.login.LoginException;
  * s.initSign((PrivateKey) ks.getKey("my-key", null));
  * }</pre>
  *
- * <p>Built the SunPKCS11 way (style.md §7.9): an {@link AuthProvider} with login through a {@link
+ * <p>Built the SunPKCS11 way (docs/clients.md): an {@link AuthProvider} with login through a {@link
  * CallbackHandler}, and {@link Provider.Service} subclasses whose {@code newInstance} constructs
  * the SPI directly (no class names resolved by reflection), with {@code supportsParameter}
  * accepting only this provider's keys so delayed provider selection sends software keys

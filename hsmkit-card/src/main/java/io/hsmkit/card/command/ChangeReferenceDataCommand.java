@@ -9,7 +9,7 @@ import io.hsmkit.card.dispatch.SwException;
 import java.util.Arrays;
 
 /**
- * CHANGE REFERENCE DATA (24), sc-hsm-protocol.md §2.8. P2 81: {@code old || new} user PIN, split
+ * CHANGE REFERENCE DATA (24), docs/protocol.md#change-reference-data. P2 81: {@code old || new} user PIN, split
  * at the stored PIN's length (this also ends transport-PIN mode). P2 88: 8-byte old and new
  * SO-PIN. Either way the old PIN opens the master key and the new one re-wraps it: keys and DKEK
  * stay as they are.

@@ -13,7 +13,7 @@ import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.state.KeyRecord;
 
 /**
- * DECIPHER (80 62 keyId algorithm), sc-hsm-protocol.md §2.14. Access checks as in {@link KeyUse}.
+ * DECIPHER (80 62 keyId algorithm), docs/protocol.md#decipher. Access checks as in {@link KeyUse}.
  *
  * <ul>
  *   <li>21: raw RSA decryption; the output is the full modulus-length block with its leading zero

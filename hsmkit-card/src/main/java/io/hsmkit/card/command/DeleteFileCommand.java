@@ -8,7 +8,7 @@ import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
 
 /**
- * DELETE FILE (E4 02 00 + FID), sc-hsm-protocol.md §2.5: deletes an EF or a key ({@code CCxx}).
+ * DELETE FILE (E4 02 00 + FID), docs/protocol.md#delete-file: deletes an EF or a key ({@code CCxx}).
  * The device key {@code CC00} and EF.C_DevAut cannot be deleted.
  */
 public final class DeleteFileCommand implements CommandHandler {

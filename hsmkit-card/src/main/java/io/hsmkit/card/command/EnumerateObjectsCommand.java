@@ -9,7 +9,7 @@ import io.hsmkit.card.dispatch.SwException;
 import java.io.ByteArrayOutputStream;
 
 /**
- * ENUMERATE OBJECTS (80 58), sc-hsm-protocol.md §2.6: the 2-byte identifiers of every key
+ * ENUMERATE OBJECTS (80 58), docs/protocol.md#enumerate: the 2-byte identifiers of every key
  * ({@code CCxx}, including the device key {@code CC00}, so OpenSC's free-id search starts at 1) and
  * every EF.
  */

@@ -2,7 +2,7 @@ package io.hsmkit.card.command;
 
 import io.hsmkit.apdu.TlvWriter;
 
-/** File control parameters returned by SELECT (sc-hsm-protocol.md §1.4). */
+/** File control parameters returned by SELECT (docs/protocol.md#fcp). */
 final class Fcp {
   /** Applet version reported in tag 85: 3.4, as a current Nitrokey HSM 2. */
   static final int VERSION_MAJOR = 3;
@@ -14,7 +14,7 @@ final class Fcp {
 
   /**
    * The applet FCP: {@code 62 { 85 05 opt-hi opt-lo type major minor }}. Option bit 0x04 (session
-   * PIN) is always masked so OpenSC never takes its secure-messaging path (§1.8).
+   * PIN) is always masked so OpenSC never takes its secure-messaging path (docs/protocol.md#no-sm).
    */
   static byte[] applet(int options) {
     int opts = options & ~0x0004;

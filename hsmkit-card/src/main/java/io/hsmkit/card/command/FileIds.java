@@ -1,6 +1,6 @@
 package io.hsmkit.card.command;
 
-/** File identifier prefixes of the SmartCard-HSM (sc-hsm-protocol.md §3). */
+/** File identifier prefixes of the SmartCard-HSM (docs/protocol.md#files). */
 public final class FileIds {
   public static final int MF = 0x3F00;
   public static final int DEV_AUT = 0x2F02;

@@ -18,7 +18,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.util.Optional;
 
 /**
- * GENERATE ASYMMETRIC KEY PAIR (00 46 keyId signerId), sc-hsm-protocol.md §2.12.
+ * GENERATE ASYMMETRIC KEY PAIR (00 46 keyId signerId), docs/protocol.md#generate.
  *
  * <ol>
  *   <li>Initialized card ({@code 6A88}) and verified user PIN ({@code 6982}).
@@ -26,7 +26,7 @@ import java.util.Optional;
  *       names the key for the outer signature (0 = device key); it must exist ({@code 6A88}) and
  *       differ from P1 ({@code 6A86}).
  *   <li>Parse the request ({@link KeyPairRequest}) and generate the key.
- *   <li>Answer the authenticated request {@code 67} (§9 trap 8): CPI, CAR (when given) and CHR
+ *   <li>Answer the authenticated request {@code 67} (docs/protocol.md#traps trap 8): CPI, CAR (when given) and CHR
  *       echoed, the full public key template, inner signature by the new key, outer CAR = the
  *       signer's CHR (device CHR from 2F02 for P2 = 0) unless the request gave {@code 45}, outer
  *       signature by the signer. With a 256-bit device key an RSA-4096 answer stays under

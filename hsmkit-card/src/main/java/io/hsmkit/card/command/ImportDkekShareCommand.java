@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * IMPORT DKEK SHARE (80 52 00 00), sc-hsm-protocol.md §2.11: with 32 bytes of data, XOR a share
+ * IMPORT DKEK SHARE (80 52 00 00), docs/protocol.md#import-dkek-share: with 32 bytes of data, XOR a share
  * into the DKEK; without data, only report. The answer is {@code total outstanding KCV(8)}. No PIN
  * is needed (sc-hsm-tool imports without logging in). A device initialized without a DKEK answers
  * {@code 6D00}, as sc-hsm-tool expects; a share beyond the configured count {@code 6986}.

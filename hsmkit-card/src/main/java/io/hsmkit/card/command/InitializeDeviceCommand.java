@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * INITIALIZE DEVICE (80 50), sc-hsm-protocol.md §2.10.
+ * INITIALIZE DEVICE (80 50), docs/protocol.md#initialize.
  *
  * <ol>
  *   <li>Parse and check every TLV before anything is touched: a malformed request costs no SO-PIN

@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * The command data of GENERATE ASYMMETRIC KEY PAIR: the contents of a {@code 7F4E} CVC body
- * (sc-hsm-protocol.md §2.12), plus the optional CardContact extensions {@code 45} (outer CAR) and
+ * (docs/protocol.md#generate), plus the optional CardContact extensions {@code 45} (outer CAR) and
  * {@code 91} (allowed algorithms).
  *
  * <p>Parsed strictly, because an accepted request must produce a response its client can decode:

@@ -7,7 +7,7 @@ import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.state.KeyRecord;
 
 /**
- * The access checks shared by SIGN and DECIPHER (sc-hsm-protocol.md §2.13, §2.14, §11a), in this
+ * The access checks shared by SIGN and DECIPHER (docs/protocol.md#sign, docs/protocol.md#decipher, docs/protocol.md#state-model), in this
  * order:
  *
  * <ol>
@@ -15,7 +15,7 @@ import io.hsmkit.card.state.KeyRecord;
  *   <li>P2 names an algorithm of this command, else {@code 6A86};
  *   <li>the key exists, else {@code 6A88};
  *   <li>it is not the device key {@code CC00}, which only authenticates the device (it signs key
- *       requests, §2.12) and must not sign arbitrary data, else {@code 6985};
+ *       requests, docs/protocol.md#generate) and must not sign arbitrary data, else {@code 6985};
  *   <li>the algorithm is for the key's type (RSA / EC), else {@code 6985};
  *   <li>a non-empty allow-list of the key contains the algorithm, else {@code 6985}.
  * </ol>

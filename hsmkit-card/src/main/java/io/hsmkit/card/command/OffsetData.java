@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The data field of READ BINARY / UPDATE BINARY with odd INS: {@code 54 02 offH offL} and, for
- * UPDATE, {@code 53 L data} (sc-hsm-protocol.md §2.3, §2.4).
+ * UPDATE, {@code 53 L data} (docs/protocol.md#read-binary, docs/protocol.md#update-binary).
  */
 record OffsetData(int offset, byte[] data) {
 

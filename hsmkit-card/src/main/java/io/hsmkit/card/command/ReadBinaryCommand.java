@@ -10,7 +10,7 @@ import io.hsmkit.card.dispatch.SwException;
 import java.util.Arrays;
 
 /**
- * READ BINARY with odd INS (B1), sc-hsm-protocol.md §2.3. P1P2 {@code 0000} reads the current EF,
+ * READ BINARY with odd INS (B1), docs/protocol.md#read-binary. P1P2 {@code 0000} reads the current EF,
  * any other value reads that FID. Reading at the end of the file returns no bytes and 9000, which
  * is how OpenSC's read loop learns it is done. Keys are never readable; {@code CDxx} needs the PIN.
  */

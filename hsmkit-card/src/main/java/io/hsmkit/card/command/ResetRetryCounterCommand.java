@@ -9,7 +9,7 @@ import io.hsmkit.card.dispatch.SwException;
 import java.util.Arrays;
 
 /**
- * RESET RETRY COUNTER (2C), sc-hsm-protocol.md §2.9: with the SO-PIN, unblock the user PIN (P1
+ * RESET RETRY COUNTER (2C), docs/protocol.md#reset-retry-counter: with the SO-PIN, unblock the user PIN (P1
  * 01: data = SO-PIN) or unblock and set a new one (P1 00: data = SO-PIN || new PIN). Allowed only
  * when INITIALIZE enabled option 0x0001 ("User PIN reset with SO-PIN"); otherwise 6986. The SO-PIN
  * opens the master key and a new PIN re-wraps it, so keys survive a PIN reset by the SO.

@@ -9,9 +9,9 @@ import io.hsmkit.card.dispatch.SwException;
 import java.util.Arrays;
 
 /**
- * SELECT (INS A4), sc-hsm-protocol.md §1.3: the applet by AID (clears the login), an EF by FID
+ * SELECT (INS A4), docs/protocol.md#select: the applet by AID (clears the login), an EF by FID
  * (P1 00) or by a 2-byte path from the MF (P1 08). Unknown AIDs answer {@code 6A82} so that
- * OpenSC's CoolKey and Muscle drivers do not claim the card (§1.2).
+ * OpenSC's CoolKey and Muscle drivers do not claim the card (docs/protocol.md#probes).
  */
 public final class SelectFileCommand implements CommandHandler {
   /** The SmartCard-HSM AID E8 2B 06 01 04 01 81 C3 1F 02 01. */

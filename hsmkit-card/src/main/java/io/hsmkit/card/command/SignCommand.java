@@ -14,7 +14,7 @@ import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.state.KeyRecord;
 
 /**
- * SIGN (80 68 keyId algorithm), sc-hsm-protocol.md §2.13; the id table with its sources is in
+ * SIGN (80 68 keyId algorithm), docs/protocol.md#sign; the id table with its sources is in
  * docs/protocol-notes-ecdsa.md. Access checks as in {@link KeyUse}; data that do not fit the
  * algorithm or key end in {@code 6A80}.
  *

@@ -11,7 +11,7 @@ import io.hsmkit.card.seal.Keyring;
 import java.util.Arrays;
 
 /**
- * UNWRAP KEY (80 74 id 93), sc-hsm-protocol.md §2.15: imports a key blob (§5) under key reference
+ * UNWRAP KEY (80 74 id 93), docs/protocol.md#wrap-unwrap: imports a key blob (docs/protocol.md#key-blob) under key reference
  * {@code id}, which must be free ({@code 6A89}). The blob comes in the command (OpenSC 0.23) or,
  * with no data, from EF 2F10 written just before (OpenSC 0.24+; the EF is deleted afterwards). Any
  * blob that fails a check — wrong DKEK, bad CMAC, malformed, inconsistent key — answers {@code

@@ -9,7 +9,7 @@ import io.hsmkit.card.dispatch.SecurityStatus;
 import io.hsmkit.card.dispatch.SwException;
 
 /**
- * UPDATE BINARY with odd INS (D7), sc-hsm-protocol.md §2.4: creates the EF when it does not exist
+ * UPDATE BINARY with odd INS (D7), docs/protocol.md#update-binary: creates the EF when it does not exist
  * ({@code 53 00} at offset 0 creates it empty), makes it current, and writes at the offset. A write
  * at offset 0 replaces the content; later chunks (OpenSC splits at 1215 bytes) extend it.
  */

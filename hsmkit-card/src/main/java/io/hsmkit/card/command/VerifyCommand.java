@@ -8,7 +8,7 @@ import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
 
 /**
- * VERIFY (20), sc-hsm-protocol.md §2.7.
+ * VERIFY (20), docs/protocol.md#verify.
  *
  * <ul>
  *   <li>P2 81 with data: user login, which opens the master key for the session and folds DKEK
@@ -20,7 +20,7 @@ import io.hsmkit.card.dispatch.SwException;
  *       INITIALIZE both 81 and 88 answer 6A88, which CardContact's module reads as "not
  *       initialized" (docs/interop.md, "Before INITIALIZE").
  *   <li>P2 85 / 86 (PIN pad and biometric probes): 6A88, so OpenSC does not announce a protected
- *       authentication path (§1.6 step 8).
+ *       authentication path (docs/protocol.md#pin-pad-probe).
  * </ul>
  */
 public final class VerifyCommand implements CommandHandler {

@@ -12,7 +12,7 @@ import io.hsmkit.card.state.KeyRecord;
 import java.util.Arrays;
 
 /**
- * WRAP KEY (80 72 id 92), sc-hsm-protocol.md §2.15: the key encrypted under the DKEK (§5). Needs
+ * WRAP KEY (80 72 id 92), docs/protocol.md#wrap-unwrap: the key encrypted under the DKEK (docs/protocol.md#key-blob). Needs
  * the user PIN and a complete DKEK ({@code 6D00} without one, as sc-hsm-tool expects: "Card not
  * initialized for key wrap"). The device key never leaves the card.
  */

@@ -26,7 +26,7 @@ import java.util.function.Function;
  *
  * <p>Providers come from {@link CryptoProviders} and are passed explicitly, never installed
  * globally: ACCP (native AWS-LC) for RSA and the NIST curves where it loads, Bouncy Castle for
- * brainpool / secp192 / secp256k1 (JDK 17's SunEC lacks them, style.md §8), the JDK for RSA when
+ * brainpool / secp192 / secp256k1 (JDK 17's SunEC lacks them), the JDK for RSA when
  * ACCP is absent.
  *
  * <p>Randomness: the injected {@link SecureRandom} is handed to every provider call; ACCP draws

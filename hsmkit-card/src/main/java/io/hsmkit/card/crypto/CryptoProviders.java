@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
- * Which JCA provider does which private-key operation on the card (style.md §8). Providers are
+ * Which JCA provider does which private-key operation on the card (BENCHMARKS.md has the measurements). Providers are
  * always passed explicitly; nothing is ever installed with {@code Security.addProvider}.
  *
  * <p>Measured on the project machine (BENCHMARKS.md): the Amazon Corretto Crypto Provider

@@ -16,7 +16,7 @@ import org.bouncycastle.util.BigIntegers;
 
 /**
  * The EC curves of OpenSC's SmartCard-HSM table ({@code pkcs15-sc-hsm.c: curves[]},
- * sc-hsm-protocol.md §2.12). The card identifies a curve by its prime, as OpenSC does.
+ * docs/protocol.md#generate). The card identifies a curve by its prime, as OpenSC does.
  */
 public enum Curve {
   SECP192R1(CurveName.SECP192R1),

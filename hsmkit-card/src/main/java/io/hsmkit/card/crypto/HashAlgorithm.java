@@ -15,7 +15,7 @@ import org.bouncycastle.asn1.x509.DigestInfo;
 import org.bouncycastle.crypto.util.DigestFactory;
 
 /**
- * The hash functions the SmartCard-HSM algorithms use (sc-hsm-protocol.md §2.13): SHA-1 and the
+ * The hash functions the SmartCard-HSM algorithms use (docs/protocol.md#sign): SHA-1 and the
  * SHA-2 family that OpenSC can hand to the card as a bare hash or as a PKCS#1 DigestInfo.
  */
 public enum HashAlgorithm {

@@ -8,7 +8,7 @@ import java.security.interfaces.ECPrivateKey;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * The private-key operations behind SIGN and DECIPHER (sc-hsm-protocol.md §2.13, §2.14), in the
+ * The private-key operations behind SIGN and DECIPHER (docs/protocol.md#sign, docs/protocol.md#decipher), in the
  * output formats of the real card that OpenSC 0.20 to 0.27 and CardContact's own PKCS#11 module
  * read.
  *
@@ -50,7 +50,7 @@ public final class KeyOperations {
   /**
    * Raw RSA with the private key, m^d mod n: SIGN algorithm 20 on a block OpenSC has padded, and
    * DECIPHER 21. The input is a big-endian number below the modulus, at most modulus-length
-   * bytes; the output always has the modulus length, leading zero bytes kept (§2.14: OpenSC
+   * bytes; the output always has the modulus length, leading zero bytes kept (docs/protocol.md#decipher: OpenSC
    * strips the padding from the full block).
    */
   public byte[] rsaRaw(PreparedKey key, byte[] input) throws InvalidInputException {
@@ -89,7 +89,7 @@ public final class KeyOperations {
 
   /**
    * RSASSA-PSS over a hash computed elsewhere, MGF1 with the same hash and a salt as long as the
-   * hash: OpenSC does not transmit sLen or the MGF, so the card uses these defaults (§2.13).
+   * hash: OpenSC does not transmit sLen or the MGF, so the card uses these defaults (docs/protocol.md#sign).
    */
   public byte[] rsaPss(PreparedKey key, HashAlgorithm hash, byte[] mHash)
       throws InvalidInputException {
@@ -154,7 +154,7 @@ public final class KeyOperations {
 
   /**
    * ECDH with the peer's uncompressed point {@code 04 || x || y}; the result is the shared point
-   * {@code 04 || X || Y} as the real card returns it (§2.14; OpenSC keeps X). The peer point must
+   * {@code 04 || X || Y} as the real card returns it (docs/protocol.md#decipher; OpenSC keeps X). The peer point must
    * lie on the key's curve and must not be the point at infinity.
    */
   public byte[] ecdh(PreparedKey key, byte[] peerPoint) throws InvalidInputException {

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The authenticated CV request the card answers GENERATE ASYMMETRIC KEY PAIR with
- * (sc-hsm-protocol.md §2.12):
+ * (docs/protocol.md#generate):
  *
  * <pre>
  * 67 { 7F21 { 7F4E body, 5F37 inner signature }, 42 outer CAR, 5F37 outer signature }

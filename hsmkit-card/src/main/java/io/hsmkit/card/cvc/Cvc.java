@@ -12,7 +12,7 @@ import org.bouncycastle.util.BigIntegers;
 
 /**
  * Card-verifiable certificate pieces (BSI TR-03110 layout as the SmartCard-HSM uses it,
- * sc-hsm-protocol.md §1.7 and §2.12): public key templates, certificate bodies, certificates and
+ * docs/protocol.md#devaut and docs/protocol.md#generate): public key templates, certificate bodies, certificates and
  * authenticated requests. The tags are few and fixed, so the simple TLV writer builds them.
  */
 public final class Cvc {

@@ -11,11 +11,11 @@ import java.time.LocalDate;
 /**
  * The identity a card gets once, when its state is first made: the device authentication key
  * ({@code CC00}) and EF.C_DevAut ({@code 2F02}) = device CVC followed by the issuing DICA CVC
- * (sc-hsm-protocol.md §1.7).
+ * (docs/protocol.md#devaut).
  *
  * <p>Like a real device the chain is DICA-signed and the DICA is signed by a root (SRCA); here
  * both issuers are made on the spot and their private keys thrown away, since OpenSC never
- * verifies the chain (§1.7). The device key is brainpoolP256r1, as on a Nitrokey HSM 2.
+ * verifies the chain (docs/protocol.md#devaut). The device key is brainpoolP256r1, as on a Nitrokey HSM 2.
  */
 public final class DeviceIdentity {
   /** Root and issuer names, in the style of the CardContact PKI (≤ 16 characters). */
@@ -34,7 +34,7 @@ public final class DeviceIdentity {
 
   /**
    * Makes a new identity. The device CHR is {@code DEHK} + 7 random digits + {@code 00000}; OpenSC
-   * shows the first 11 characters as the token serial number (§1.6).
+   * shows the first 11 characters as the token serial number (docs/protocol.md#bind).
    */
   public static DeviceIdentity create(CardCrypto crypto, LocalDate today) {
     int n = crypto.random().nextInt(10_000_000);

@@ -2,7 +2,7 @@ package io.hsmkit.card.dispatch;
 
 /**
  * The card's volatile state: cleared by power-off, reset and SELECT of the applet
- * (sc-hsm-protocol.md §9 trap 12, §11a). The master key is open exactly while the user PIN is
+ * (docs/protocol.md#traps trap 12, docs/protocol.md#state-model). The master key is open exactly while the user PIN is
  * verified: the login and the key go together, so nothing can use a key without a VERIFY in the
  * same session.
  */

@@ -5,7 +5,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * Keys derived from a DKEK (sc-hsm-protocol.md §5, §6): the key check value KCV = SHA-256(DKEK)
+ * Keys derived from a DKEK (docs/protocol.md#key-blob, docs/protocol.md#kcv): the key check value KCV = SHA-256(DKEK)
  * [0..8], the blob encryption key Kenc = SHA-256(DKEK ‖ 00000001) and the MAC key Kmac =
  * SHA-256(DKEK ‖ 00000002).
  */
@@ -26,7 +26,7 @@ public final class Dkek {
     return sha256(dkek, new byte[] {0, 0, 0, 2});
   }
 
-  /** XORs a 32-byte share into the accumulator (shares combine by XOR, §6). */
+  /** XORs a 32-byte share into the accumulator (shares combine by XOR, docs/protocol.md#kcv). */
   public static byte[] combine(byte[] accumulator, byte[] share) {
     byte[] out = accumulator.clone();
     for (int i = 0; i < out.length; i++) {

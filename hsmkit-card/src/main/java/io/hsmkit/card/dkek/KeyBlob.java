@@ -32,7 +32,7 @@ import org.bouncycastle.util.BigIntegers;
 
 /**
  * The key blob of WRAP KEY / UNWRAP KEY, byte-compatible with a real SmartCard-HSM
- * (sc-hsm-protocol.md §5, checked against a real Nitrokey HSM 2 blob):
+ * (docs/protocol.md#key-blob, checked against a real Nitrokey HSM 2 blob):
  *
  * <pre>
  * KCV 8 | type 1 | default algorithm 2+n | allowed algorithms 2+n | access conditions 2+n
@@ -91,7 +91,7 @@ public final class KeyBlob {
       oid = Cvc.ID_TA_RSA_V1_5_SHA_256;
       writeShort(plain, bits);
       // fixed widths (modulus / half modulus), as a card exports them: RSA-2048 gives 971 bytes
-      // and RSA-4096 1099 bytes, the size seen from a real SmartCard-HSM 4K (§5)
+      // and RSA-4096 1099 bytes, the size seen from a real SmartCard-HSM 4K (docs/protocol.md#key-blob)
       if (bits <= CRT_MAX_BITS) {
         type = TYPE_RSA_CRT;
         component(plain, fixed(rsa.getPrimeExponentP(), half));

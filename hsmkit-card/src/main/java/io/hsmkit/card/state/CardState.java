@@ -7,7 +7,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * Everything a SmartCard-HSM keeps across power cycles (sc-hsm-protocol.md §11a): device identity,
+ * Everything a SmartCard-HSM keeps across power cycles (docs/protocol.md#state-model): device identity,
  * PIN retry counters, the {@link Vault} (master key wrapped under the PINs), the DKEK, keys and
  * elementary files. Private keys, the DKEK and DKEK shares are held only sealed (SECURITY.md "Keys
  * at rest"); PINs are not held at all. A state read from a format-v1 file carries its plaintext
@@ -133,7 +133,7 @@ public final class CardState {
 
   /**
    * INITIALIZE DEVICE wipes every key but the device key and every EF but EF.C_DevAut
-   * (sc-hsm-protocol.md §2.10).
+   * (docs/protocol.md#initialize).
    */
   public void wipeForInitialize() {
     keys.keySet().removeIf(id -> id != 0);

@@ -23,7 +23,7 @@ import java.util.List;
  *
  * Why hand-written and not Java serialization or a reflective mapper: the format must not change
  * when a class changes, must be readable by a later version, and must refuse a damaged file
- * (style.md §4.5). The checksum detects damage, not tampering.
+ * The checksum detects damage, not tampering.
  *
  * <p>Version 2 holds no PIN and no private key or DKEK in plaintext: private keys, the DKEK and
  * the import private key are AES-GCM blobs under the master key, DKEK shares are sealed to the

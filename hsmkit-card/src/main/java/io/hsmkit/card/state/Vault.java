@@ -13,7 +13,7 @@ import java.util.Arrays;
  * @param salt per-card random salt (16 bytes)
  * @param userWrap the master key sealed under the user-PIN key
  * @param soWrap the master key sealed under the SO-PIN key
- * @param userPinLength CHANGE REFERENCE DATA splits {@code old || new} at it (§2.8), so it is kept
+ * @param userPinLength CHANGE REFERENCE DATA splits {@code old || new} at it (docs/protocol.md#change-reference-data), so it is kept
  * @param importPublic X25519 public key that DKEK shares are sealed to
  * @param importPrivate its private key, sealed under the master key
  * @param secretCheck HMAC of the salt under the extra secret, empty when the card has none

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** DECIPHER and ECDH, sc-hsm-protocol.md §2.14, §9 trap 11. */
+/** DECIPHER and ECDH, docs/protocol.md#decipher, docs/protocol.md#traps trap 11. */
 class DecipherCommandTest {
   static final int RSA = 1;
   static final byte[] SECRET = "a session key....".getBytes(StandardCharsets.US_ASCII);
@@ -64,7 +64,7 @@ class DecipherCommandTest {
 
     byte[] block = t.decipher(RSA, 0x21, cryptogram).ok().data();
 
-    // OpenSC strips type-2 padding from the full modulus-length block (§2.14).
+    // OpenSC strips type-2 padding from the full modulus-length block (docs/protocol.md#decipher).
     assertThat(block).hasSize(256);
     assertThat(block[0]).isEqualTo((byte) 0x00);
     assertThat(block[1]).isEqualTo((byte) 0x02);

@@ -64,7 +64,7 @@ class DkekCeremonyTest {
       t.generateEc(1, Curve.SECP256R1);
       KeyTestCard.Reply wrapped = t.send(KeyTestCard.hex("80720192000000"));
       assertOk(wrapped);
-      // a key blob starts with the KCV of the DKEK it is wrapped under (sc-hsm-protocol.md §5)
+      // a key blob starts with the KCV of the DKEK it is wrapped under (docs/protocol.md#key-blob)
       assertThat(Arrays.copyOf(wrapped.data(), 8)).isEqualTo(Dkek.kcv(Dkek.combine(a, b)));
     }
   }

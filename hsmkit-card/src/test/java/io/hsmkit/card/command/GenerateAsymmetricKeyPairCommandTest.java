@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** GENERATE ASYMMETRIC KEY PAIR, sc-hsm-protocol.md §2.12, §9 trap 8, §12 vector 2. */
+/** GENERATE ASYMMETRIC KEY PAIR, docs/protocol.md#generate, docs/protocol.md#traps trap 8, docs/protocol.md#test-vectors vector 2. */
 class GenerateAsymmetricKeyPairCommandTest {
 
   /** The parts of a {@code 67} authenticated request, checked for OpenSC's exact layout. */
@@ -187,7 +187,7 @@ class GenerateAsymmetricKeyPairCommandTest {
 
     byte[] response = t.generateRsa(1, 4096);
 
-    // OpenSC reads the answer into u8 rbuf[1200] and silently truncates longer ones (§2.12).
+    // OpenSC reads the answer into u8 rbuf[1200] and silently truncates longer ones (docs/protocol.md#generate).
     assertThat(response.length).isLessThanOrEqualTo(1200);
     Parsed p = parse(response);
     assertThat(new BigInteger(1, p.template().get(1).value()).bitLength()).isEqualTo(4096);
@@ -198,7 +198,7 @@ class GenerateAsymmetricKeyPairCommandTest {
   @Test
   void generate_exactOpenScApduBytes_isAccepted() {
     KeyTestCard t = KeyTestCard.loggedIn();
-    // 00 46 01 00 00 LcH LcL <7F4E contents> 00 00, byte for byte as in §10.E (EC:prime256v1).
+    // 00 46 01 00 00 LcH LcL <7F4E contents> 00 00, byte for byte as in docs/protocol.md#trace-keygen (EC:prime256v1).
     String chr = HexFormat.of().formatHex(t.openScChr().getBytes(StandardCharsets.US_ASCII));
     String data = "5F290100" + "4209" + "555443413030303031"
         + "7F4981DA" + "060A04007F00070202020203"

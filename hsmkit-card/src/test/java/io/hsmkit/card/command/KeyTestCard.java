@@ -23,8 +23,8 @@ import java.util.HexFormat;
 
 /**
  * An in-memory card driven with raw APDU bytes, initialized and logged in the way {@code
- * sc-hsm-tool --initialize --so-pin 3537363231383830 --pin 648219} leaves it (sc-hsm-protocol.md
- * §10.C), plus builders for the requests OpenSC sends.
+ * sc-hsm-tool --initialize --so-pin 3537363231383830 --pin 648219} leaves it (
+ * docs/protocol.md#trace-initialize), plus builders for the requests OpenSC sends.
  */
 final class KeyTestCard {
   static final byte[] PIN = "648219".getBytes(StandardCharsets.US_ASCII);
@@ -88,7 +88,7 @@ final class KeyTestCard {
     send(hex("00200081" + "06" + HexFormat.of().formatHex(PIN))).ok();
   }
 
-  /** SELECT of the applet: what C_Logout sends; it clears the login (§9 trap 12). */
+  /** SELECT of the applet: what C_Logout sends; it clears the login (docs/protocol.md#traps trap 12). */
   void logout() {
     send(hex("00A404000BE82B0601040181C31F0201")).ok();
   }
@@ -99,7 +99,7 @@ final class KeyTestCard {
         Arrays.copyOf(r, r.length - 2), ((r[r.length - 2] & 0xFF) << 8) | (r[r.length - 1] & 0xFF));
   }
 
-  /** Case 4 extended (or case 2 extended without data), as OpenSC sends 46 / 68 / 62 (§2.1). */
+  /** Case 4 extended (or case 2 extended without data), as OpenSC sends 46 / 68 / 62 (docs/protocol.md#apdu-encoding). */
   static byte[] extended(int cla, int ins, int p1, int p2, byte[] data, int le) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(cla);
@@ -133,18 +133,18 @@ final class KeyTestCard {
     return send(extended(0x80, 0x62, keyId, algorithm, input, 0x0200));
   }
 
-  /** OpenSC's serial number: the device CHR without its last five characters (§1.6). */
+  /** OpenSC's serial number: the device CHR without its last five characters (docs/protocol.md#bind). */
   String serial() {
     String chr = card.deviceChr();
     return chr.substring(0, chr.length() - 5);
   }
 
-  /** The CHR OpenSC puts into a key request: serial + "00001" (§2.12). */
+  /** The CHR OpenSC puts into a key request: serial + "00001" (docs/protocol.md#generate). */
   String openScChr() {
     return serial() + "00001";
   }
 
-  /** The GAKP data of {@code pkcs11-tool --keypairgen --key-type EC:<curve>} (§2.12, §10.E). */
+  /** The GAKP data of {@code pkcs11-tool --keypairgen --key-type EC:<curve>} (docs/protocol.md#generate, docs/protocol.md#trace-keygen). */
   byte[] openScEcRequest(Curve curve) {
     return request(
         ecTemplate(curve, curve.primeBytes(), curve.bBytes()), OPENSC_CAR, openScChr());
@@ -181,7 +181,7 @@ final class KeyTestCard {
         .toByteArray();
   }
 
-  /** {@code 5F29 00, 42 car, template, 5F20 chr}: the contents of OpenSC's 7F4E (§2.12). */
+  /** {@code 5F29 00, 42 car, template, 5F20 chr}: the contents of OpenSC's 7F4E (docs/protocol.md#generate). */
   static byte[] request(byte[] template, String car, String chr) {
     return new TlvWriter()
         .addByte(Cvc.TAG_CPI, 0)

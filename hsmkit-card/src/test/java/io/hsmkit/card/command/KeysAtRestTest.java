@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 point 2: a copy of the state directory without the PIN yields no key. A card with an EC
+ * Keys at rest (SECURITY.md): a copy of the state directory without the PIN yields no key. A card with an EC
  * P-256 key, an RSA-2048 key and an imported DKEK is copied, and every file of the copy is searched
  * for each secret in every encoding the test can produce. The search is shown to work by finding
  * the public keys, which are stored in the clear.

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 point 3 with keys sealed at rest: PIN changes and resets re-wrap the master key so keys
+ * The PIN policy (SECURITY.md) with keys sealed at rest: PIN changes and resets re-wrap the master key so keys
  * survive them; counters are exact across reopening; a blocked SO-PIN never re-initializes;
  * nothing that needs the PIN works after SELECT, power-off or reopening without a new VERIFY; an
  * extra secret that does not match is refused before any PIN try.

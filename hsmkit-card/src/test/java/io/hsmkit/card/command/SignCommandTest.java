@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SIGN, sc-hsm-protocol.md §2.13, §9 trap 10. Every signature is checked by an independent
+ * SIGN, docs/protocol.md#sign, docs/protocol.md#traps trap 10. Every signature is checked by an independent
  * verifier (the JDK's SunRsaSign / SunEC where they can, Bouncy Castle for curves the JDK lacks).
  */
 class SignCommandTest {
@@ -162,7 +162,7 @@ class SignCommandTest {
   @ParameterizedTest
   @EnumSource(value = HashAlgorithm.class, names = {"SHA1", "SHA256", "SHA512"})
   void sign_rsaPssOnDigestInfo_takesHashFromDigestInfo(HashAlgorithm h) throws Exception {
-    // OpenSC 0.23's CKM_SHAx_RSA_PKCS_PSS path sends a DigestInfo with algorithm 40 (§2.13).
+    // OpenSC 0.23's CKM_SHAx_RSA_PKCS_PSS path sends a DigestInfo with algorithm 40 (docs/protocol.md#sign).
     byte[] sig = t.sign(RSA2048, 0x40, h.digestInfo(h.digest(MESSAGE))).ok().data();
 
     assertThat(jdkVerifyPss(h, t.publicKey(RSA2048), sig)).isTrue();

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** DigestInfo handling for SIGN algorithms 30 and 40 (sc-hsm-protocol.md §2.13). */
+/** DigestInfo handling for SIGN algorithms 30 and 40 (docs/protocol.md#sign). */
 class HashAlgorithmTest {
   private static final byte[] HASH32 = new byte[32];
 

@@ -15,7 +15,7 @@ import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.util.BigIntegers;
 import org.junit.jupiter.api.Test;
 
-/** The encodings and input checks of {@link KeyOperations} (sc-hsm-protocol.md §2.13, §2.14). */
+/** The encodings and input checks of {@link KeyOperations} (docs/protocol.md#sign, docs/protocol.md#decipher). */
 class KeyOperationsTest {
   private static final KeyOperations OPS = new KeyOperations(new SecureRandom());
 

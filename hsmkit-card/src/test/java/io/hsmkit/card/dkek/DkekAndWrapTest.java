@@ -159,7 +159,7 @@ class DkekAndWrapTest {
     byte[] blob = roundTrip(rsaKey(bits));
     assertThat(blob[8]).isEqualTo((byte) (bits <= 2048 ? 6 : 5));
     if (bits == 2048) {
-      assertThat(blob).hasSize(971); // sc-hsm-protocol.md §5
+      assertThat(blob).hasSize(971); // docs/protocol.md#key-blob
     }
   }
 
@@ -167,7 +167,7 @@ class DkekAndWrapTest {
   void wrap_rsa4096_usesDneFormUnder1500Bytes() {
     byte[] blob = roundTrip(rsaKey(4096));
     assertThat(blob[8]).isEqualTo((byte) 5);
-    // exactly the UNWRAP payload seen from a real SmartCard-HSM 4K (§5), under OpenSC's 1500
+    // exactly the UNWRAP payload seen from a real SmartCard-HSM 4K (docs/protocol.md#key-blob), under OpenSC's 1500
     assertThat(blob).hasSize(1099);
   }
 

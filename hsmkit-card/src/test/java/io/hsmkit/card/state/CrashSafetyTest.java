@@ -78,7 +78,7 @@ class CrashSafetyTest {
         .map(m -> Arguments.of(sc, m)));
   }
 
-  /** GAKP for secp256r1 as OpenSC sends it (sc-hsm-protocol.md §2.12), key id 1. */
+  /** GAKP for secp256r1 as OpenSC sends it (docs/protocol.md#generate), key id 1. */
   static void generateEcKey(TestCard t) {
     var p = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("secp256r1");
     byte[] body = new io.hsmkit.apdu.TlvWriter()

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * EF.TokenInfo (2F03) as OpenSC writes it after INITIALIZE with a label: {@code 30 { 02 01 00, 80
- * label, 03 02 05 20 }} (sc-hsm-protocol.md §2.10). OpenSC shows the label as the token label.
+ * label, 03 02 05 20 }} (docs/protocol.md#initialize). OpenSC shows the label as the token label.
  */
 final class TokenInfo {
   static final int FID = 0x2F03;

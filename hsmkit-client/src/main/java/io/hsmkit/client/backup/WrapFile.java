@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The file {@code sc-hsm-tool --wrap-key} writes and {@code --unwrap-key} reads
- * (sc-hsm-protocol.md §4.5): {@code 30 { 04 key-blob, [PrKD TLV], [certificate TLV] }}, where the
+ * (docs/protocol.md#wrap-file): {@code 30 { 04 key-blob, [PrKD TLV], [certificate TLV] }}, where the
  * certificate is an X.509 certificate ({@code 30 ..}) or the CV request ({@code 67 ..}).
  *
  * @param blob the key blob from WRAP KEY (encrypted under the DKEK)
@@ -17,7 +17,7 @@ import java.util.List;
 public record WrapFile(byte[] blob, byte[] prkd, byte[] certificate) {
 
   /**
-   * The KCV of the DKEK the blob was wrapped under: its first 8 bytes (sc-hsm-protocol.md §5),
+   * The KCV of the DKEK the blob was wrapped under: its first 8 bytes (docs/protocol.md#key-blob),
    * in the upper-case hex {@code sc-hsm-tool} prints.
    */
   public String blobKcvHex() {

@@ -11,7 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A DKEK share file ({@code .pbe}) as {@code sc-hsm-tool --create-dkek-share} writes it
- * (sc-hsm-protocol.md §4.3): {@code "Salted__" | salt(8) | AES-256-CBC(share(32) | 16 × 0x10)}
+ * (docs/protocol.md#pbe): {@code "Salted__" | salt(8) | AES-256-CBC(share(32) | 16 × 0x10)}
  * with key and IV from OpenSSL's {@code EVP_BytesToKey(AES-256-CBC, MD5, salt, password,
  * 10 000 000)}. Files are interchangeable with sc-hsm-tool in both directions.
  */

@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * The m-of-n password scheme of {@code sc-hsm-tool --pwd-shares-threshold/--pwd-shares-total}
- * (sc-hsm-protocol.md §4.4): an 8-byte random password (first byte & 0x7F) is split with Shamir's
+ * (docs/protocol.md#password-shares): an 8-byte random password (first byte & 0x7F) is split with Shamir's
  * scheme over a random 64-bit safe prime; any {@code threshold} shares give it back by Lagrange
  * interpolation at 0. The password bytes are the secret's minimal big-endian form, as OpenSSL's
  * {@code BN_bn2bin} gives them, so shares interoperate with sc-hsm-tool.

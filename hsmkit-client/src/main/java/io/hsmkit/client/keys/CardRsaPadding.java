@@ -12,8 +12,8 @@ import org.bouncycastle.crypto.encodings.PKCS1Encoding;
 import org.bouncycastle.crypto.params.RSAKeyParameters;
 
 /**
- * The host half of RSA with a card that only does raw RSA, as OpenSC does it (sc-hsm-protocol.md
- * §2.13/§2.14): Bouncy Castle's padding engines, so no padding is hand-written. Only the blocks
+ * The host half of RSA with a card that only does raw RSA, as OpenSC does it (
+ * docs/protocol.md#sign/docs/protocol.md#decipher): Bouncy Castle's padding engines, so no padding is hand-written. Only the blocks
  * cross this class; the card call is the caller's, so a caller that must hold a lock around it
  * (the JCA provider) can, and one that need not (the CLI) just calls the session.
  */

@@ -21,7 +21,7 @@ import org.bouncycastle.util.BigIntegers;
 /**
  * The CV request of GENERATE ASYMMETRIC KEY PAIR, built exactly as OpenSC's {@code
  * sc_pkcs15emu_sc_hsm_encode_cvc()} builds it, and the public key read back from the card's
- * authenticated request (sc-hsm-protocol.md §2.12).
+ * authenticated request (docs/protocol.md#generate).
  */
 public final class CvRequests {
   /** The CAR OpenSC always sends. */

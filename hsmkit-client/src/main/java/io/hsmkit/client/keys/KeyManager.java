@@ -23,7 +23,7 @@ import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.bouncycastle.util.BigIntegers;
 
 /**
- * Keys on a SmartCard-HSM laid out exactly as OpenSC lays them out (sc-hsm-protocol.md §3): the
+ * Keys on a SmartCard-HSM laid out exactly as OpenSC lays them out (docs/protocol.md#files): the
  * key in {@code CCxx}, its CV request or certificate in {@code CExx}, its description (label, id)
  * in {@code C4xx}. So keys made here show up in {@code pkcs11-tool -O} and {@code pkcs15-tool
  * --dump} with their labels, and keys made by OpenSC show up here.

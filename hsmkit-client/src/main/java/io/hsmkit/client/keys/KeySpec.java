@@ -10,8 +10,8 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 
 /**
  * The type of a key to generate: {@code ec:CURVE} or {@code rsa:BITS}, the spellings of the
- * {@code --type} option. EC curves are the ones of OpenSC's SmartCard-HSM table (sc-hsm-protocol.md
- * §2.12); OpenSSL's aliases (prime256v1, …) are accepted.
+ * {@code --type} option. EC curves are the ones of OpenSC's SmartCard-HSM table (
+ * docs/protocol.md#generate); OpenSSL's aliases (prime256v1, …) are accepted.
  */
 public sealed interface KeySpec {
 

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The signature and decryption mechanisms the card offers, in the split OpenSC uses
- * (sc-hsm-protocol.md §2.13, §2.14): RSA PKCS#1 v1.5 is padded on the host and signed raw; PSS
+ * (docs/protocol.md#sign, docs/protocol.md#decipher): RSA PKCS#1 v1.5 is padded on the host and signed raw; PSS
  * sends the hash; ECDSA with SHA-1/224/256 is hashed by the card, SHA-384/512 on the host. The
  * card ids 74/75 and 34/35/44/45 (card-side SHA-384/512) are not used: OpenSC added them only in
  * 0.26, and hashing here works with every device and firmware and keeps long messages off the

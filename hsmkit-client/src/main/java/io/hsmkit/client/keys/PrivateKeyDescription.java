@@ -20,7 +20,7 @@ import org.bouncycastle.asn1.DERUTF8String;
 
 /**
  * A PKCS#15 private key description (PrKD, EF {@code C4xx}) in exactly the form OpenSC writes it
- * after key generation ({@code sc_pkcs15_encode_prkdf_entry()}, sc-hsm-protocol.md §3): label,
+ * after key generation ({@code sc_pkcs15_encode_prkdf_entry()}, docs/protocol.md#files): label,
  * flags private+modifiable, authId 01, iD, usage, key reference, empty path, modulus or field
  * length. OpenSC's bind reads it to show labels and ids, and {@code sc-hsm-tool --wrap-key} puts
  * it into backup files.

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class PrivateKeyDescriptionTest {
   static final HexFormat HEX = HexFormat.of();
 
-  /** The PrKD inside the real Nitrokey HSM 2 backup file (sc-hsm-protocol.md §3 and §12). */
+  /** The PrKD inside the real Nitrokey HSM 2 backup file (docs/protocol.md#files and docs/protocol.md#test-vectors). */
   static final String REAL_EC_PRKD =
       "a03f30110c086274632d74657374030206c0040101301e04144d8b45c6b9e00aee9c677b595e7b7b72572035ed"
           + "0303073080020101a10a30083002040002020100";

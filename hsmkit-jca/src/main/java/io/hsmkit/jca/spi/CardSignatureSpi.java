@@ -27,7 +27,7 @@ import java.security.spec.AlgorithmParameterSpec;
  * Verification needs no card and is handed to a software {@link Signature} of the same algorithm.
  *
  * <p>Subclasses say which key type they take, how the hash becomes the card's input, and which
- * card algorithm signs it; the modes are objects, not {@code int} states (style.md §4.1).
+ * card algorithm signs it; the modes are objects, not {@code int} states.
  */
 abstract class CardSignatureSpi<K extends HsmPrivateKey> extends SignatureSpi {
   protected final CardLink link;

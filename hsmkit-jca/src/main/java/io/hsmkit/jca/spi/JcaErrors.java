@@ -8,7 +8,7 @@ import java.security.ProviderException;
 import javax.security.auth.login.LoginException;
 
 /**
- * Card and transport failures as JCA exceptions, in one place (style.md §7.10). The SPIs decide
+ * Card and transport failures as JCA exceptions, in one place. The SPIs decide
  * which card answers are the caller's fault (bad input, key not allowed) and throw the checked
  * exception of their engine for those; everything else goes through here.
  */
