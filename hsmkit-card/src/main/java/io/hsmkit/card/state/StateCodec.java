@@ -22,7 +22,7 @@ import java.util.List;
  * </pre>
  *
  * Why hand-written and not Java serialization or a reflective mapper: the format must not change
- * when a class changes, must be readable by a later version, and must refuse a damaged file
+ * when a class changes, must be readable by a later version, and must refuse a damaged file.
  * The checksum detects damage, not tampering.
  *
  * <p>Version 2 holds no PIN and no private key or DKEK in plaintext: private keys, the DKEK and
