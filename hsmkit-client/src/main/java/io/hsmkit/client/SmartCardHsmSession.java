@@ -306,11 +306,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
     if (before.equals(StatusWord.AUTHENTICATION_METHOD_BLOCKED)) {
       throw new PinBlockedException(pin, false);
     }
-    ResponseApdu r = send(command);
-    if (r.sw().equals(StatusWord.AUTHENTICATION_METHOD_BLOCKED)) {
-      throw new PinBlockedException(pin, true);
-    }
-    check(r, what, pin);
+    check(send(command), what, pin, true); // not blocked before: a 6983 now is this attempt's
   }
 
   private ResponseApdu send(CommandApdu c) throws IOException {
@@ -319,6 +315,13 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /** The one place where status words become exceptions. */
   static void check(ResponseApdu r, String what, PinReference pin) throws HsmException {
+    check(r, what, pin, false);
+  }
+
+  /** {@code blockedByThisAttempt}: a 6983 answers the PIN this command presented. */
+  private static void check(
+      ResponseApdu r, String what, PinReference pin, boolean blockedByThisAttempt)
+      throws HsmException {
     StatusWord sw = r.sw();
     if (sw.isSuccess()) {
       return;
@@ -327,7 +330,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
       throw new PinVerificationException(pin, sw);
     }
     if (sw.equals(StatusWord.AUTHENTICATION_METHOD_BLOCKED) && pin != null) {
-      throw new PinBlockedException(pin, false);
+      throw new PinBlockedException(pin, blockedByThisAttempt);
     }
     throw new HsmException("cannot " + what + ": " + describe(sw), sw);
   }
