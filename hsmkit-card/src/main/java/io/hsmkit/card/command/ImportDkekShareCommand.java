@@ -58,7 +58,9 @@ public final class ImportDkekShareCommand implements CommandHandler {
       byte[] share = apdu.data();
       try {
         byte[] digest = digest(s, share);
-        if (isZero(share) || s.shareDigests().stream().anyMatch(d -> MessageDigest.isEqual(d, digest))) {
+        boolean repeated =
+            s.shareDigests().stream().anyMatch(d -> MessageDigest.isEqual(d, digest));
+        if (isZero(share) || repeated) {
           throw new SwException(StatusWord.WRONG_DATA);
         }
         if (ctx.security().userPinVerified()) {

@@ -2,6 +2,7 @@ package io.hsmkit.cli.device;
 
 import io.hsmkit.cli.support.CliContext;
 import io.hsmkit.cli.support.CliException;
+import io.hsmkit.cli.support.TokenCommand;
 import io.hsmkit.token.Token;
 import io.hsmkit.token.TokenSpec;
 import io.hsmkit.client.AppletInfo;
@@ -72,7 +73,7 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     try {
-      io.hsmkit.cli.support.TokenCommand.requireExisting(token);
+      TokenCommand.requireExisting(token);
     } catch (CliException e) {
       check(false, e.getMessage(), "hsmkit init creates it; --token names another");
       out.println(failures + " problem(s) found.");

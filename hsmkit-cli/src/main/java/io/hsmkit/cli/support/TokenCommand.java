@@ -1,9 +1,13 @@
 package io.hsmkit.cli.support;
 
+import io.hsmkit.card.state.FileStateStore;
 import io.hsmkit.card.state.StateException;
-import io.hsmkit.token.Token;
 import io.hsmkit.client.HsmException;
+import io.hsmkit.token.Token;
+import io.hsmkit.token.TokenSpec;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -39,10 +43,10 @@ public abstract class TokenCommand implements Callable<Integer> {
    * Refuses an emulated token whose directory holds no card state: opening it would make a new,
    * uninitialized card there, parents included, which a read-only command must not do.
    */
-  public static void requireExisting(io.hsmkit.token.TokenSpec spec) {
-    if (spec.kind() == io.hsmkit.token.TokenSpec.Kind.EMULATED) {
-      java.nio.file.Path dir = java.nio.file.Path.of(spec.value());
-      if (!java.nio.file.Files.exists(dir.resolve(io.hsmkit.card.state.FileStateStore.STATE_FILE))) {
+  public static void requireExisting(TokenSpec spec) {
+    if (spec.kind() == TokenSpec.Kind.EMULATED) {
+      Path dir = Path.of(spec.value());
+      if (!Files.exists(dir.resolve(FileStateStore.STATE_FILE))) {
         throw CliException.usage("no token at " + dir.toAbsolutePath().normalize()
             + "; create one with hsmkit init, or choose another with --token");
       }
