@@ -2,10 +2,12 @@ package io.hsmkit.card;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hsmkit.apdu.CommandApdu;
 import io.hsmkit.apdu.ResponseApdu;
 import io.hsmkit.card.state.CardState;
 import io.hsmkit.proptest.Gen;
 import io.hsmkit.proptest.Property;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +16,7 @@ import org.junit.jupiter.api.Test;
  * word, never throws, and an error status never changes the state.
  */
 class HostileApduProperties {
-  private static final java.util.concurrent.atomic.AtomicLong CASES =
-      new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong CASES = new AtomicLong();
   private final TestCard card = TestCard.inMemory().initialized();
 
   /** For scripts/long-tests.sh's summary (10,000 cases; {@code -Dhsmkit.tries} raises them). */
@@ -35,11 +36,24 @@ class HostileApduProperties {
           byte[] out = card.card.process(apdu);
           assertThat(out.length).isGreaterThanOrEqualTo(2);
           ResponseApdu r = ResponseApdu.parse(out);
+          CardState after = card.card.state();
+          if (r.sw().value() == 0x6983 && usedLastTry(before, after)) {
+            // the wrong PIN that used up the last try answers 6983, not 63C0 (docs/interop.md)
+            return;
+          }
           if (!r.sw().isSuccess() && !r.sw().isVerifyFailed()) {
-            assertThat(card.card.state()).isEqualTo(before);
+            assertThat(after).isEqualTo(before);
           }
           assertThat(r.sw().value()).isNotEqualTo(0x6F00); // 6F00 would mean a handler bug
         });
+  }
+
+  /** Exactly one PIN went from its last try to blocked, found by a 10^6-case run. */
+  private static boolean usedLastTry(CardState before, CardState after) {
+    boolean user = before.userTriesLeft() == 1 && after.userTriesLeft() == 0;
+    boolean so = before.soTriesLeft() == 1 && after.soTriesLeft() == 0;
+    return (user && before.soTriesLeft() == after.soTriesLeft())
+        || (so && before.userTriesLeft() == after.userTriesLeft());
   }
 
   /** Raw bytes one time in three, else a well-formed APDU of a shape the card knows. */
@@ -55,6 +69,6 @@ class HostileApduProperties {
     byte[] data = gen.bytes(0, 280);
     int ne = gen.oneOfInts(-1, 1, 2, 256, 512, 65536);
     boolean ext = data.length > 255 || ne > 256;
-    return new io.hsmkit.apdu.CommandApdu(cla, ins, p1, p2, data, ne, ext).toBytes();
+    return new CommandApdu(cla, ins, p1, p2, data, ne, ext).toBytes();
   }
 }
