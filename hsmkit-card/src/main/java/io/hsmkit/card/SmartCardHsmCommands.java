@@ -1,5 +1,6 @@
 package io.hsmkit.card;
 
+import io.hsmkit.apdu.Ins;
 import io.hsmkit.card.command.ChangeReferenceDataCommand;
 import io.hsmkit.card.command.DecipherCommand;
 import io.hsmkit.card.command.DeleteFileCommand;
@@ -19,28 +20,31 @@ import io.hsmkit.card.command.VerifyCommand;
 import io.hsmkit.card.dispatch.CommandTable;
 import java.util.Map;
 
-/** The SmartCard-HSM command set: INS to handler (docs/protocol.md#command-table). */
+/**
+ * The SmartCard-HSM command set: handler by {@link Ins}, the INS table the host shares
+ * (docs/protocol.md#command-table).
+ */
 final class SmartCardHsmCommands {
   private SmartCardHsmCommands() {}
 
   static CommandTable table() {
     return CommandTable.of(
         Map.ofEntries(
-            Map.entry(0xA4, new SelectFileCommand()),
-            Map.entry(0xB1, new ReadBinaryCommand()),
-            Map.entry(0xD7, new UpdateBinaryCommand()),
-            Map.entry(0xE4, new DeleteFileCommand()),
-            Map.entry(0x58, new EnumerateObjectsCommand()),
-            Map.entry(0x20, new VerifyCommand()),
-            Map.entry(0x24, new ChangeReferenceDataCommand()),
-            Map.entry(0x2C, new ResetRetryCounterCommand()),
-            Map.entry(0x50, new InitializeDeviceCommand()),
-            Map.entry(0x84, new GetChallengeCommand()),
-            Map.entry(0x46, new GenerateAsymmetricKeyPairCommand()),
-            Map.entry(0x68, new SignCommand()),
-            Map.entry(0x62, new DecipherCommand()),
-            Map.entry(0x52, new ImportDkekShareCommand()),
-            Map.entry(0x72, new WrapKeyCommand()),
-            Map.entry(0x74, new UnwrapKeyCommand())));
+            Map.entry(Ins.SELECT, new SelectFileCommand()),
+            Map.entry(Ins.READ_BINARY, new ReadBinaryCommand()),
+            Map.entry(Ins.UPDATE_BINARY, new UpdateBinaryCommand()),
+            Map.entry(Ins.DELETE_FILE, new DeleteFileCommand()),
+            Map.entry(Ins.ENUMERATE_OBJECTS, new EnumerateObjectsCommand()),
+            Map.entry(Ins.VERIFY, new VerifyCommand()),
+            Map.entry(Ins.CHANGE_REFERENCE_DATA, new ChangeReferenceDataCommand()),
+            Map.entry(Ins.RESET_RETRY_COUNTER, new ResetRetryCounterCommand()),
+            Map.entry(Ins.INITIALIZE_DEVICE, new InitializeDeviceCommand()),
+            Map.entry(Ins.GET_CHALLENGE, new GetChallengeCommand()),
+            Map.entry(Ins.GENERATE_ASYMMETRIC_KEY_PAIR, new GenerateAsymmetricKeyPairCommand()),
+            Map.entry(Ins.SIGN, new SignCommand()),
+            Map.entry(Ins.DECIPHER, new DecipherCommand()),
+            Map.entry(Ins.IMPORT_DKEK_SHARE, new ImportDkekShareCommand()),
+            Map.entry(Ins.WRAP_KEY, new WrapKeyCommand()),
+            Map.entry(Ins.UNWRAP_KEY, new UnwrapKeyCommand())));
   }
 }

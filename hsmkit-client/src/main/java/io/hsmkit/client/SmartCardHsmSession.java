@@ -1,9 +1,13 @@
 package io.hsmkit.client;
 
+import io.hsmkit.apdu.Aid;
+import io.hsmkit.apdu.AlgorithmId;
 import io.hsmkit.apdu.ApduTransport;
 import io.hsmkit.apdu.CommandApdu;
+import io.hsmkit.apdu.Ins;
 import io.hsmkit.apdu.ResponseApdu;
 import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.apdu.Tags;
 import io.hsmkit.apdu.Tlv;
 import io.hsmkit.apdu.TlvException;
 import io.hsmkit.apdu.TlvWriter;
@@ -22,11 +26,6 @@ import java.util.Optional;
  * <p>Not thread-safe: callers that share a session serialize access (the JCA provider does).
  */
 public final class SmartCardHsmSession implements AutoCloseable {
-  /** The SmartCard-HSM AID (docs/protocol.md#select). */
-  public static final byte[] AID = {
-    (byte) 0xE8, 0x2B, 0x06, 0x01, 0x04, 0x01, (byte) 0x81, (byte) 0xC3, 0x1F, 0x02, 0x01
-  };
-
   /** OpenSC's max_send_size for this card (1232 − 17): the chunk size of UPDATE BINARY. */
   static final int WRITE_CHUNK = 1215;
 
@@ -40,12 +39,12 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /** Selects the applet (which also ends any login) and reads its FCP. */
   public AppletInfo select() throws IOException, HsmException {
-    ResponseApdu r = send(new CommandApdu(0x00, 0xA4, 0x04, 0x00, AID, 256));
+    ResponseApdu r = send(Ins.SELECT.apdu(0x04, 0x00, Aid.SMARTCARD_HSM.bytes(), 256));
     check(r, "select the SmartCard-HSM applet", null);
     try {
       Tlv fcp = Tlv.parseFirst(r.data());
       byte[] prop =
-          Tlv.find(fcp.children(), 0x85)
+          Tlv.find(fcp.children(), Tags.Fcp.PROPRIETARY)
               .orElseThrow(() -> new TlvException("no tag 85"))
               .value();
       if (prop.length < 2) {
@@ -61,7 +60,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /** Queries a PIN's state without presenting it (VERIFY without data). */
   public PinStatus pinStatus(PinReference pin) throws IOException, HsmException {
-    StatusWord sw = send(new CommandApdu(0x00, 0x20, 0x00, pin.p2())).sw();
+    StatusWord sw = send(Ins.VERIFY.apdu(0x00, pin.p2())).sw();
     if (sw.isSuccess()) {
       return new PinStatus(PinStatus.State.VERIFIED, -1);
     }
@@ -82,14 +81,14 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /** Logs in with the user PIN. The caller keeps and wipes {@code pin}. */
   public void verifyPin(byte[] pin) throws IOException, HsmException {
-    presentPin(PinReference.USER, new CommandApdu(0x00, 0x20, 0x00, 0x81, pin, -1), "log in");
+    presentPin(PinReference.USER, Ins.VERIFY.apdu(0x00, PinReference.USER.p2(), pin, -1), "log in");
   }
 
   public void changePin(byte[] oldPin, byte[] newPin) throws IOException, HsmException {
     byte[] data = concat(oldPin, newPin);
     try {
       presentPin(
-          PinReference.USER, new CommandApdu(0x00, 0x24, 0x00, 0x81, data, -1), "change the PIN");
+          PinReference.USER, Ins.CHANGE_REFERENCE_DATA.apdu(0x00, PinReference.USER.p2(), data, -1), "change the PIN");
     } finally {
       Arrays.fill(data, (byte) 0);
     }
@@ -100,7 +99,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
     byte[] data = concat(oldSoPin, newSoPin);
     try {
       presentPin(
-          PinReference.SO, new CommandApdu(0x00, 0x24, 0x00, 0x88, data, -1),
+          PinReference.SO, Ins.CHANGE_REFERENCE_DATA.apdu(0x00, PinReference.SO.p2(), data, -1),
           "change the SO-PIN");
     } finally {
       Arrays.fill(data, (byte) 0);
@@ -116,7 +115,8 @@ public final class SmartCardHsmSession implements AutoCloseable {
     try {
       presentPin(
           PinReference.SO,
-          new CommandApdu(0x00, 0x2C, newPin == null ? 0x01 : 0x00, 0x81, data, -1),
+          Ins.RESET_RETRY_COUNTER.apdu(
+              newPin == null ? 0x01 : 0x00, PinReference.USER.p2(), data, -1),
           "unblock the user PIN");
     } finally {
       Arrays.fill(data, (byte) 0);
@@ -127,17 +127,18 @@ public final class SmartCardHsmSession implements AutoCloseable {
   public void initialize(InitializeRequest req) throws IOException, HsmException {
     TlvWriter w =
         new TlvWriter()
-            .add(0x80, new byte[] {(byte) (req.options() >>> 8), (byte) req.options()})
-            .add(0x81, req.userPin())
-            .add(0x82, req.soPin())
-            .addByte(0x91, req.retries());
+            .add(Tags.Initialize.OPTIONS,
+                new byte[] {(byte) (req.options() >>> 8), (byte) req.options()})
+            .add(Tags.Initialize.USER_PIN, req.userPin())
+            .add(Tags.Initialize.SO_PIN, req.soPin())
+            .addByte(Tags.Initialize.RETRY_COUNTER, req.retries());
     if (req.dkekShares() != null) {
-      w.addByte(0x92, req.dkekShares());
+      w.addByte(Tags.Initialize.DKEK_SHARES, req.dkekShares());
     }
     byte[] data = w.toByteArray();
     try {
       presentPin(
-          PinReference.SO, new CommandApdu(0x80, 0x50, 0x00, 0x00, data, -1),
+          PinReference.SO, Ins.INITIALIZE_DEVICE.apdu(0x00, 0x00, data, -1),
           "initialize the device");
     } finally {
       Arrays.fill(data, (byte) 0);
@@ -146,7 +147,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /** The DKEK state, or empty when the device has no DKEK (initialized without one). */
   public Optional<DkekStatus> dkekStatus() throws IOException, HsmException {
-    ResponseApdu r = send(new CommandApdu(0x80, 0x52, 0x00, 0x00, new byte[0], 256));
+    ResponseApdu r = send(Ins.IMPORT_DKEK_SHARE.apdu(0x00, 0x00, new byte[0], 256));
     if (r.sw().equals(StatusWord.INS_NOT_SUPPORTED)) {
       return Optional.empty();
     }
@@ -156,7 +157,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /** Imports one 32-byte DKEK share (no PIN needed, docs/protocol.md#import-dkek-share). */
   public DkekStatus importDkekShare(byte[] share) throws IOException, HsmException {
-    ResponseApdu r = send(new CommandApdu(0x80, 0x52, 0x00, 0x00, share, 256));
+    ResponseApdu r = send(Ins.IMPORT_DKEK_SHARE.apdu(0x00, 0x00, share, 256));
     if (r.sw().equals(StatusWord.INS_NOT_SUPPORTED)) {
       throw new HsmException(
           "the device was initialized without DKEK shares; it cannot import one", r.sw());
@@ -178,7 +179,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /** The identifiers of every key ({@code CCxx}) and file on the card (ENUMERATE OBJECTS). */
   public List<Integer> enumerate() throws IOException, HsmException {
-    ResponseApdu r = send(new CommandApdu(0x80, 0x58, 0x00, 0x00, new byte[0], 65536));
+    ResponseApdu r = send(Ins.ENUMERATE_OBJECTS.apdu(0x00, 0x00, new byte[0], 65536));
     check(r, "list the objects", null);
     byte[] d = r.data();
     List<Integer> ids = new ArrayList<>(d.length / 2);
@@ -190,7 +191,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /** Reads a whole EF, or empty when it does not exist. */
   public Optional<byte[]> readFile(int fid) throws IOException, HsmException {
-    ResponseApdu sel = send(new CommandApdu(0x00, 0xA4, 0x00, 0x00, fid(fid), 256));
+    ResponseApdu sel = send(Ins.SELECT.apdu(0x00, 0x00, fid(fid), 256));
     if (sel.sw().equals(StatusWord.FILE_NOT_FOUND)) {
       return Optional.empty();
     }
@@ -198,8 +199,9 @@ public final class SmartCardHsmSession implements AutoCloseable {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     while (true) {
       int off = out.size();
-      byte[] data = new byte[] {0x54, 0x02, (byte) (off >>> 8), (byte) off};
-      ResponseApdu r = send(new CommandApdu(0x00, 0xB1, 0x00, 0x00, data, READ_CHUNK, true));
+      byte[] data = new TlvWriter().add(Tags.OffsetData.OFFSET, new byte[] {(byte) (off >>> 8), (byte) off})
+          .toByteArray();
+      ResponseApdu r = send(Ins.READ_BINARY.apdu(0x00, 0x00, data, READ_CHUNK, true));
       if (!r.sw().isSuccess() && !r.sw().equals(StatusWord.END_OF_FILE_REACHED)) {
         check(r, "read file " + hex4(fid), null);
       }
@@ -221,11 +223,11 @@ public final class SmartCardHsmSession implements AutoCloseable {
       byte[] chunk = Arrays.copyOfRange(content, off, off + n);
       byte[] data =
           new TlvWriter()
-              .add(0x54, new byte[] {(byte) (off >>> 8), (byte) off})
-              .add(0x53, chunk)
+              .add(Tags.OffsetData.OFFSET, new byte[] {(byte) (off >>> 8), (byte) off})
+              .add(Tags.OffsetData.DATA, chunk)
               .toByteArray();
       int p = off == 0 ? fid : 0;
-      check(send(new CommandApdu(0x00, 0xD7, p >>> 8, p & 0xFF, data, -1)),
+      check(send(Ins.UPDATE_BINARY.apdu(p >>> 8, p & 0xFF, data, -1)),
           "write file " + hex4(fid), null);
       off += n;
     } while (off < content.length);
@@ -233,7 +235,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /** Deletes an EF or a key ({@code CCxx}); false when it did not exist. */
   public boolean deleteFile(int fid) throws IOException, HsmException {
-    ResponseApdu r = send(new CommandApdu(0x00, 0xE4, 0x02, 0x00, fid(fid), -1));
+    ResponseApdu r = send(Ins.DELETE_FILE.apdu(0x02, 0x00, fid(fid), -1));
     if (r.sw().equals(StatusWord.FILE_NOT_FOUND)) {
       return false;
     }
@@ -246,28 +248,28 @@ public final class SmartCardHsmSession implements AutoCloseable {
    * builds it (docs/protocol.md#generate); returns the card's authenticated request ({@code 67 ...}).
    */
   public byte[] generateKeyPair(int keyId, byte[] cvBody) throws IOException, HsmException {
-    ResponseApdu r = send(new CommandApdu(0x00, 0x46, keyId, 0x00, cvBody, 65536, true));
+    ResponseApdu r = send(Ins.GENERATE_ASYMMETRIC_KEY_PAIR.apdu(keyId, 0x00, cvBody, 65536, true));
     check(r, "generate key " + keyId, PinReference.USER);
     return r.data();
   }
 
-  public byte[] sign(int keyId, Algorithm alg, byte[] input) throws IOException, HsmException {
-    ResponseApdu r = send(new CommandApdu(0x80, 0x68, keyId, alg.id(), input, 512, true));
+  public byte[] sign(int keyId, AlgorithmId alg, byte[] input) throws IOException, HsmException {
+    ResponseApdu r = send(Ins.SIGN.apdu(keyId, alg.id(), input, 512, true));
     check(r, "sign with key " + keyId, PinReference.USER);
     return r.data();
   }
 
-  /** DECIPHER: RSA raw decryption or ECDH with a peer point ({@link Algorithm#EC_DH}). */
-  public byte[] decipher(int keyId, Algorithm alg, byte[] input) throws IOException, HsmException {
-    ResponseApdu r = send(new CommandApdu(0x80, 0x62, keyId, alg.id(), input, 512, true));
-    check(r, (alg == Algorithm.EC_DH ? "derive with key " : "decrypt with key ") + keyId,
+  /** DECIPHER: RSA raw decryption or ECDH with a peer point ({@link AlgorithmId#EC_DH}). */
+  public byte[] decipher(int keyId, AlgorithmId alg, byte[] input) throws IOException, HsmException {
+    ResponseApdu r = send(Ins.DECIPHER.apdu(keyId, alg.id(), input, 512, true));
+    check(r, (alg == AlgorithmId.EC_DH ? "derive with key " : "decrypt with key ") + keyId,
         PinReference.USER);
     return r.data();
   }
 
   /** WRAP KEY: the key blob encrypted under the DKEK (docs/protocol.md#key-blob). */
   public byte[] wrapKey(int keyId) throws IOException, HsmException {
-    ResponseApdu r = send(new CommandApdu(0x80, 0x72, keyId, 0x92, new byte[0], 65536, true));
+    ResponseApdu r = send(Ins.WRAP_KEY.apdu(keyId, AlgorithmId.WRAP.id(), new byte[0], 65536, true));
     if (r.sw().equals(StatusWord.INS_NOT_SUPPORTED)) {
       throw new HsmException("the device has no complete DKEK; keys cannot be wrapped", r.sw());
     }
@@ -277,7 +279,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /** UNWRAP KEY in OpenSC 0.23's form (the blob in the command). */
   public void unwrapKey(int keyId, byte[] blob) throws IOException, HsmException {
-    ResponseApdu r = send(new CommandApdu(0x80, 0x74, keyId, 0x93, blob, -1, true));
+    ResponseApdu r = send(Ins.UNWRAP_KEY.apdu(keyId, AlgorithmId.UNWRAP.id(), blob, -1, true));
     if (r.sw().equals(StatusWord.WRONG_DATA)) {
       throw new HsmException("the wrapped key does not match this device's DKEK", r.sw());
     }
@@ -288,7 +290,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
   }
 
   public byte[] challenge(int n) throws IOException, HsmException {
-    ResponseApdu r = send(new CommandApdu(0x00, 0x84, 0x00, 0x00, new byte[0], n));
+    ResponseApdu r = send(Ins.GET_CHALLENGE.apdu(0x00, 0x00, new byte[0], n));
     check(r, "get random bytes", null);
     return r.data();
   }
@@ -302,7 +304,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
    */
   private void presentPin(PinReference pin, CommandApdu command, String what)
       throws IOException, HsmException {
-    StatusWord before = send(new CommandApdu(0x00, 0x20, 0x00, pin.p2())).sw();
+    StatusWord before = send(Ins.VERIFY.apdu(0x00, pin.p2())).sw();
     if (before.equals(StatusWord.AUTHENTICATION_METHOD_BLOCKED)) {
       throw new PinBlockedException(pin, false);
     }

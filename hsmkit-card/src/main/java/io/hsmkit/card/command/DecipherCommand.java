@@ -1,8 +1,8 @@
 package io.hsmkit.card.command;
 
+import io.hsmkit.apdu.AlgorithmId;
 import io.hsmkit.apdu.CommandApdu;
 import io.hsmkit.apdu.StatusWord;
-import io.hsmkit.card.crypto.AlgorithmId;
 import io.hsmkit.card.crypto.InvalidInputException;
 import io.hsmkit.card.crypto.KeyOperations;
 import io.hsmkit.card.crypto.PreparedKey;

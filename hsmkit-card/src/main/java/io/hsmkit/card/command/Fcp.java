@@ -1,5 +1,6 @@
 package io.hsmkit.card.command;
 
+import io.hsmkit.apdu.Tags;
 import io.hsmkit.apdu.TlvWriter;
 
 /** File control parameters returned by SELECT (docs/protocol.md#fcp). */
@@ -20,10 +21,10 @@ final class Fcp {
     int opts = options & ~0x0004;
     return new TlvWriter()
         .nest(
-            0x62,
+            Tags.Fcp.TEMPLATE,
             w ->
                 w.add(
-                    0x85,
+                    Tags.Fcp.PROPRIETARY,
                     new byte[] {
                       (byte) (opts >>> 8), (byte) opts, APPLET_TYPE, VERSION_MAJOR, VERSION_MINOR
                     }))
@@ -34,11 +35,11 @@ final class Fcp {
   static byte[] ef(int fid, int size) {
     return new TlvWriter()
         .nest(
-            0x62,
+            Tags.Fcp.TEMPLATE,
             w ->
-                w.add(0x80, new byte[] {(byte) (size >>> 8), (byte) size})
-                    .add(0x82, new byte[] {0x01})
-                    .add(0x83, new byte[] {(byte) (fid >>> 8), (byte) fid}))
+                w.add(Tags.Fcp.FILE_SIZE, new byte[] {(byte) (size >>> 8), (byte) size})
+                    .add(Tags.Fcp.DESCRIPTOR, new byte[] {0x01})
+                    .add(Tags.Fcp.FILE_ID, new byte[] {(byte) (fid >>> 8), (byte) fid}))
         .toByteArray();
   }
 }

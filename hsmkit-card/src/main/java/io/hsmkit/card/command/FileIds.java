@@ -1,19 +1,22 @@
 package io.hsmkit.card.command;
 
-/** File identifier prefixes of the SmartCard-HSM (docs/protocol.md#files). */
+/**
+ * File identifier prefixes of the SmartCard-HSM (docs/protocol.md#files), from the table the host
+ * shares ({@link io.hsmkit.apdu.FileIds}), with the card's own rules on them.
+ */
 public final class FileIds {
-  public static final int MF = 0x3F00;
-  public static final int DEV_AUT = 0x2F02;
-  public static final int TOKEN_INFO = 0x2F03;
-  public static final int UNWRAP_TRANSFER = 0x2F10;
-  public static final int KEY_PREFIX = 0xCC;
-  public static final int PRKD_PREFIX = 0xC4;
-  public static final int EE_CERT_PREFIX = 0xCE;
-  public static final int CA_CERT_PREFIX = 0xCA;
-  public static final int CDF_PREFIX = 0xC8;
-  public static final int DODF_PREFIX = 0xC9;
-  public static final int PRIVATE_DATA_PREFIX = 0xCD;
-  public static final int PUBLIC_DATA_PREFIX = 0xCF;
+  public static final int MF = io.hsmkit.apdu.FileIds.MF;
+  public static final int DEV_AUT = io.hsmkit.apdu.FileIds.DEV_AUT;
+  public static final int TOKEN_INFO = io.hsmkit.apdu.FileIds.TOKEN_INFO;
+  public static final int UNWRAP_TRANSFER = io.hsmkit.apdu.FileIds.UNWRAP_TRANSFER;
+  public static final int KEY_PREFIX = io.hsmkit.apdu.FileIds.KEY_PREFIX;
+  public static final int PRKD_PREFIX = io.hsmkit.apdu.FileIds.PRKD_PREFIX;
+  public static final int EE_CERT_PREFIX = io.hsmkit.apdu.FileIds.EE_CERT_PREFIX;
+  public static final int CA_CERT_PREFIX = io.hsmkit.apdu.FileIds.CA_CERT_PREFIX;
+  public static final int CDF_PREFIX = io.hsmkit.apdu.FileIds.CDF_PREFIX;
+  public static final int DODF_PREFIX = io.hsmkit.apdu.FileIds.DODF_PREFIX;
+  public static final int PRIVATE_DATA_PREFIX = io.hsmkit.apdu.FileIds.PRIVATE_DATA_PREFIX;
+  public static final int PUBLIC_DATA_PREFIX = io.hsmkit.apdu.FileIds.PUBLIC_DATA_PREFIX;
 
   /** Largest EF the card accepts; OpenSC's biggest read buffer is 4096 bytes. */
   public static final int MAX_EF_SIZE = 0x8000;

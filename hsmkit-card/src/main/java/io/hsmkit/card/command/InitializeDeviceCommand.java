@@ -2,6 +2,7 @@ package io.hsmkit.card.command;
 
 import io.hsmkit.apdu.CommandApdu;
 import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.apdu.Tags;
 import io.hsmkit.apdu.Tlv;
 import io.hsmkit.apdu.TlvException;
 import io.hsmkit.card.dispatch.CommandContext;
@@ -56,14 +57,16 @@ public final class InitializeDeviceCommand implements CommandHandler {
         throw new SwException(StatusWord.WRONG_DATA);
       }
       switch (t.tag()) {
-        case 0x80, 0x81, 0x82, 0x91, 0x92 -> {}
+        case Tags.Initialize.OPTIONS, Tags.Initialize.USER_PIN, Tags.Initialize.SO_PIN,
+            Tags.Initialize.RETRY_COUNTER, Tags.Initialize.DKEK_SHARES -> {}
         // public key authentication (93) and biometric servers (95, 96) are not emulated
-        case 0x93, 0x95, 0x96 -> throw new SwException(StatusWord.FUNCTION_NOT_SUPPORTED);
+        case Tags.Initialize.PUBLIC_KEY_AUTH, Tags.Initialize.BIO_SERVER_1,
+            Tags.Initialize.BIO_SERVER_2 -> throw new SwException(StatusWord.FUNCTION_NOT_SUPPORTED);
         default -> throw new SwException(StatusWord.WRONG_DATA);
       }
     }
     int options = 0;
-    Optional<Tlv> opt = Tlv.find(tlvs, 0x80);
+    Optional<Tlv> opt = Tlv.find(tlvs, Tags.Initialize.OPTIONS);
     if (opt.isPresent()) {
       if (opt.get().length() != 2) {
         throw new SwException(StatusWord.WRONG_DATA);
@@ -72,9 +75,9 @@ public final class InitializeDeviceCommand implements CommandHandler {
       options = ((o[0] & 0xFF) << 8) | (o[1] & 0xFF);
     }
     byte[] userPin =
-        Tlv.find(tlvs, 0x81).orElseThrow(() -> new SwException(StatusWord.WRONG_DATA)).value();
+        Tlv.find(tlvs, Tags.Initialize.USER_PIN).orElseThrow(() -> new SwException(StatusWord.WRONG_DATA)).value();
     byte[] soPin =
-        Tlv.find(tlvs, 0x82).orElseThrow(() -> new SwException(StatusWord.WRONG_DATA)).value();
+        Tlv.find(tlvs, Tags.Initialize.SO_PIN).orElseThrow(() -> new SwException(StatusWord.WRONG_DATA)).value();
     byte[] mk = null;
     byte[] dkek = null;
     try {
@@ -85,7 +88,7 @@ public final class InitializeDeviceCommand implements CommandHandler {
         throw new SwException(StatusWord.WRONG_DATA);
       }
       int retries = DEFAULT_RETRIES;
-      Optional<Tlv> rc = Tlv.find(tlvs, 0x91);
+      Optional<Tlv> rc = Tlv.find(tlvs, Tags.Initialize.RETRY_COUNTER);
       if (rc.isPresent()) {
         if (rc.get().length() != 1) {
           throw new SwException(StatusWord.WRONG_DATA);
@@ -96,7 +99,7 @@ public final class InitializeDeviceCommand implements CommandHandler {
         }
       }
       int dkekShares = -1;
-      Optional<Tlv> dk = Tlv.find(tlvs, 0x92);
+      Optional<Tlv> dk = Tlv.find(tlvs, Tags.Initialize.DKEK_SHARES);
       if (dk.isPresent()) {
         if (dk.get().length() != 1) {
           throw new SwException(StatusWord.WRONG_DATA);

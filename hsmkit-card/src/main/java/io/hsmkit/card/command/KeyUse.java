@@ -1,7 +1,7 @@
 package io.hsmkit.card.command;
 
+import io.hsmkit.apdu.AlgorithmId;
 import io.hsmkit.apdu.StatusWord;
-import io.hsmkit.card.crypto.AlgorithmId;
 import io.hsmkit.card.dispatch.CommandContext;
 import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.state.KeyRecord;
@@ -38,10 +38,18 @@ final class KeyUse {
     if (key == null) {
       throw new SwException(StatusWord.REFERENCED_DATA_NOT_FOUND);
     }
-    if (keyId == 0 || key.type() != algorithm.keyType() || !allows(key, algorithm)) {
+    if (keyId == 0 || !fits(key.type(), algorithm.keyKind()) || !allows(key, algorithm)) {
       throw new SwException(StatusWord.CONDITIONS_OF_USE_NOT_SATISFIED);
     }
     return key;
+  }
+
+  private static boolean fits(KeyRecord.KeyType type, AlgorithmId.KeyKind kind) {
+    return switch (kind) {
+      case RSA -> type == KeyRecord.KeyType.RSA;
+      case EC -> type == KeyRecord.KeyType.EC;
+      case ANY -> true;
+    };
   }
 
   private static boolean allows(KeyRecord key, AlgorithmId algorithm) {

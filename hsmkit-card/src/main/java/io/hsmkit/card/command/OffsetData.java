@@ -1,6 +1,7 @@
 package io.hsmkit.card.command;
 
 import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.apdu.Tags;
 import io.hsmkit.apdu.Tlv;
 import io.hsmkit.apdu.TlvException;
 import io.hsmkit.card.dispatch.SwException;
@@ -19,7 +20,7 @@ record OffsetData(int offset, byte[] data) {
     } catch (TlvException e) {
       throw new SwException(StatusWord.WRONG_DATA);
     }
-    Tlv off = Tlv.find(tlvs, 0x54).orElseThrow(() -> new SwException(StatusWord.WRONG_DATA));
+    Tlv off = Tlv.find(tlvs, Tags.OffsetData.OFFSET).orElseThrow(() -> new SwException(StatusWord.WRONG_DATA));
     if (off.length() != 2) {
       throw new SwException(StatusWord.WRONG_DATA);
     }
@@ -31,7 +32,7 @@ record OffsetData(int offset, byte[] data) {
       }
       return new OffsetData(offset, new byte[0]);
     }
-    Tlv d = Tlv.find(tlvs, 0x53).orElseThrow(() -> new SwException(StatusWord.WRONG_DATA));
+    Tlv d = Tlv.find(tlvs, Tags.OffsetData.DATA).orElseThrow(() -> new SwException(StatusWord.WRONG_DATA));
     if (tlvs.size() != 2) {
       throw new SwException(StatusWord.WRONG_DATA);
     }

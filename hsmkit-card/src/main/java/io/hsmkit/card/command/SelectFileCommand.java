@@ -1,12 +1,12 @@
 package io.hsmkit.card.command;
 
+import io.hsmkit.apdu.Aid;
 import io.hsmkit.apdu.CommandApdu;
 import io.hsmkit.apdu.StatusWord;
 import io.hsmkit.card.dispatch.CommandContext;
 import io.hsmkit.card.dispatch.CommandHandler;
 import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
-import java.util.Arrays;
 
 /**
  * SELECT (INS A4), docs/protocol.md#select: the applet by AID (clears the login), an EF by FID
@@ -14,11 +14,6 @@ import java.util.Arrays;
  * OpenSC's CoolKey and Muscle drivers do not claim the card (docs/protocol.md#probes).
  */
 public final class SelectFileCommand implements CommandHandler {
-  /** The SmartCard-HSM AID E8 2B 06 01 04 01 81 C3 1F 02 01. */
-  public static final byte[] AID = {
-    (byte) 0xE8, 0x2B, 0x06, 0x01, 0x04, 0x01, (byte) 0x81, (byte) 0xC3, 0x1F, 0x02, 0x01
-  };
-
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {
     if (apdu.p2() != 0x00 && apdu.p2() != 0x04 && apdu.p2() != 0x0C) {
@@ -28,7 +23,7 @@ public final class SelectFileCommand implements CommandHandler {
     byte[] data = apdu.data();
     switch (apdu.p1()) {
       case 0x04 -> {
-        if (!Arrays.equals(data, AID)) {
+        if (!Aid.SMARTCARD_HSM.matches(data)) {
           throw new SwException(StatusWord.FILE_NOT_FOUND);
         }
         ctx.security().clear();

@@ -1,8 +1,8 @@
 package io.hsmkit.card.command;
 
+import io.hsmkit.apdu.AlgorithmId;
 import io.hsmkit.apdu.CommandApdu;
 import io.hsmkit.apdu.StatusWord;
-import io.hsmkit.card.crypto.AlgorithmId;
 import io.hsmkit.card.crypto.HashAlgorithm;
 import io.hsmkit.card.crypto.InvalidInputException;
 import io.hsmkit.card.crypto.KeyOperations;
@@ -49,7 +49,7 @@ public final class SignCommand implements CommandHandler {
     PreparedKey pk = ctx.prepared(key);
     KeyOperations ops = ctx.crypto().operations();
     // For the hash-and-sign variants the card hashes the complete message first.
-    HashAlgorithm messageHash = algorithm.messageHash().orElse(null);
+    HashAlgorithm messageHash = algorithm.messageHash().map(HashAlgorithm::of).orElse(null);
     byte[] input = messageHash != null ? messageHash.digest(data) : data;
     return switch (algorithm.scheme()) {
       case RSA_RAW -> ops.rsaRaw(pk, input);
@@ -68,7 +68,7 @@ public final class SignCommand implements CommandHandler {
         yield ops.rsaPss(pk, h.algorithm(), h.hash());
       }
       case ECDSA -> ops.ecdsa(pk, input);
-      case RSA_DECRYPT, ECDH -> throw new IllegalStateException("not a SIGN algorithm");
+      case RSA_DECRYPT, ECDH, KEY_WRAP -> throw new IllegalStateException("not a SIGN algorithm");
     };
   }
 

@@ -1,5 +1,6 @@
 package io.hsmkit.card.crypto;
 
+import io.hsmkit.apdu.Hash;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -8,31 +9,48 @@ import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DERNull;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
-import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.DigestInfo;
 import org.bouncycastle.crypto.util.DigestFactory;
 
 /**
- * The hash functions the SmartCard-HSM algorithms use (docs/protocol.md#sign): SHA-1 and the
- * SHA-2 family that OpenSC can hand to the card as a bare hash or as a PKCS#1 DigestInfo.
+ * The card's implementation of the hash functions of the shared table {@link Hash}
+ * (docs/protocol.md#sign): SHA-1 and the SHA-2 family that OpenSC can hand to the card as a bare
+ * hash or as a PKCS#1 DigestInfo. Names, lengths and OIDs come from {@link Hash}.
  */
 public enum HashAlgorithm {
-  SHA1("SHA-1", 20, OIWObjectIdentifiers.idSHA1),
-  SHA224("SHA-224", 28, NISTObjectIdentifiers.id_sha224),
-  SHA256("SHA-256", 32, NISTObjectIdentifiers.id_sha256),
-  SHA384("SHA-384", 48, NISTObjectIdentifiers.id_sha384),
-  SHA512("SHA-512", 64, NISTObjectIdentifiers.id_sha512);
+  SHA1(Hash.SHA1),
+  SHA224(Hash.SHA224),
+  SHA256(Hash.SHA256),
+  SHA384(Hash.SHA384),
+  SHA512(Hash.SHA512);
 
+  private final Hash hash;
   private final String jcaName;
   private final int length;
   private final ASN1ObjectIdentifier oid;
 
-  HashAlgorithm(String jcaName, int length, ASN1ObjectIdentifier oid) {
-    this.jcaName = jcaName;
-    this.length = length;
-    this.oid = oid;
+  HashAlgorithm(Hash hash) {
+    this.hash = hash;
+    this.jcaName = hash.jcaName();
+    this.length = hash.length();
+    this.oid = new ASN1ObjectIdentifier(hash.oid());
+  }
+
+  /** The implementation of a shared-table hash. */
+  public static HashAlgorithm of(Hash hash) {
+    return switch (hash) {
+      case SHA1 -> SHA1;
+      case SHA224 -> SHA224;
+      case SHA256 -> SHA256;
+      case SHA384 -> SHA384;
+      case SHA512 -> SHA512;
+    };
+  }
+
+  /** The shared-table entry. */
+  public Hash hash() {
+    return hash;
   }
 
   /** A hash value together with the function that made it. */
@@ -88,12 +106,7 @@ public enum HashAlgorithm {
 
   /** The function whose output has {@code length} bytes (20 is taken as SHA-1). */
   public static Optional<HashAlgorithm> byLength(int length) {
-    for (HashAlgorithm h : values()) {
-      if (h.length == length) {
-        return Optional.of(h);
-      }
-    }
-    return Optional.empty();
+    return Hash.byLength(length).map(HashAlgorithm::of);
   }
 
   /**

@@ -1,17 +1,18 @@
 package io.hsmkit.card.dispatch;
 
+import io.hsmkit.apdu.Ins;
 import java.util.Map;
 import java.util.Optional;
 
-/** INS to handler. Immutable; built once per card OS. */
+/** Handler by INS ({@link Ins}, the shared table). Immutable; built once per card OS. */
 public final class CommandTable {
   private final CommandHandler[] handlers = new CommandHandler[256];
 
-  private CommandTable(Map<Integer, CommandHandler> entries) {
-    entries.forEach((ins, h) -> handlers[ins] = h);
+  private CommandTable(Map<Ins, CommandHandler> entries) {
+    entries.forEach((ins, h) -> handlers[ins.code()] = h);
   }
 
-  public static CommandTable of(Map<Integer, CommandHandler> entries) {
+  public static CommandTable of(Map<Ins, CommandHandler> entries) {
     return new CommandTable(entries);
   }
 

@@ -1,5 +1,6 @@
 package io.hsmkit.client.backup;
 
+import io.hsmkit.apdu.FileIds;
 import io.hsmkit.apdu.TlvException;
 import io.hsmkit.client.DkekStatus;
 import io.hsmkit.client.HsmException;
@@ -177,9 +178,9 @@ public final class BackupManager {
     List<Integer> failed = new ArrayList<>();
     for (int ref : touched) {
       try {
-        session.deleteFile(0xCC00 | ref);
-        session.deleteFile(0xC400 | ref);
-        session.deleteFile(0xCE00 | ref);
+        session.deleteFile(FileIds.of(FileIds.KEY_PREFIX, ref));
+        session.deleteFile(FileIds.of(FileIds.PRKD_PREFIX, ref));
+        session.deleteFile(FileIds.of(FileIds.EE_CERT_PREFIX, ref));
         WrapFile before = replaced.get(ref);
         if (before != null) {
           unwrap(ref, before);
@@ -201,8 +202,8 @@ public final class BackupManager {
    */
   public WrapFile wrap(int keyRef) throws IOException, HsmException {
     byte[] blob = session.wrapKey(keyRef);
-    byte[] prkd = session.readFile(0xC400 | keyRef).orElse(null);
-    byte[] cert = session.readFile(0xCE00 | keyRef).orElse(null);
+    byte[] prkd = session.readFile(FileIds.of(FileIds.PRKD_PREFIX, keyRef)).orElse(null);
+    byte[] cert = session.readFile(FileIds.of(FileIds.EE_CERT_PREFIX, keyRef)).orElse(null);
     return new WrapFile(blob, prkd, cert);
   }
 
@@ -212,10 +213,10 @@ public final class BackupManager {
    * anything check first. Needs the user PIN.
    */
   public void unwrap(int keyRef, WrapFile w) throws IOException, HsmException {
-    session.deleteFile(0xCC00 | keyRef);
+    session.deleteFile(FileIds.of(FileIds.KEY_PREFIX, keyRef));
     session.unwrapKey(keyRef, w.blob());
-    replaceFile(0xC400 | keyRef, w.prkd());
-    replaceFile(0xCE00 | keyRef, w.certificate());
+    replaceFile(FileIds.of(FileIds.PRKD_PREFIX, keyRef), w.prkd());
+    replaceFile(FileIds.of(FileIds.EE_CERT_PREFIX, keyRef), w.certificate());
   }
 
   private void replaceFile(int fid, byte[] content) throws IOException, HsmException {

@@ -1,5 +1,6 @@
 package io.hsmkit.client.keys;
 
+import io.hsmkit.apdu.FileIds;
 import io.hsmkit.apdu.StatusWord;
 import io.hsmkit.apdu.TlvException;
 import io.hsmkit.client.HsmException;
@@ -29,10 +30,10 @@ import org.bouncycastle.util.BigIntegers;
  * --dump} with their labels, and keys made by OpenSC show up here.
  */
 public final class KeyManager {
-  static final int KEY = 0xCC00;
-  static final int PRKD = 0xC400;
-  static final int EE_CERT = 0xCE00;
-  static final int DEV_AUT = 0x2F02;
+  static final int KEY = FileIds.KEY_PREFIX << 8;
+  static final int PRKD = FileIds.PRKD_PREFIX << 8;
+  static final int EE_CERT = FileIds.EE_CERT_PREFIX << 8;
+  static final int DEV_AUT = FileIds.DEV_AUT;
 
   private final SmartCardHsmSession session;
 
@@ -53,7 +54,7 @@ public final class KeyManager {
   public TreeSet<Integer> keyRefs() throws IOException, HsmException {
     TreeSet<Integer> refs = new TreeSet<>();
     for (int fid : session.enumerate()) {
-      if ((fid >>> 8) == 0xCC && (fid & 0xFF) != 0) {
+      if (FileIds.hasPrefix(fid, FileIds.KEY_PREFIX) && (fid & 0xFF) != 0) {
         refs.add(fid & 0xFF);
       }
     }

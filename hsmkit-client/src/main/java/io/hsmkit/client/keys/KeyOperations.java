@@ -1,6 +1,6 @@
 package io.hsmkit.client.keys;
 
-import io.hsmkit.client.Algorithm;
+import io.hsmkit.apdu.AlgorithmId;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
 import java.io.IOException;
@@ -44,14 +44,10 @@ public final class KeyOperations {
         requireEc(key, m, true);
         // past what one APDU carries the host hashes, as for SHA-384/512: the same signature
         byte[] der = m.hash() != null && message.length > CARD_HASH_MAX
-            ? session.sign(key.keyRef(), Algorithm.EC_RAW, digest(m.hash(), message))
-            : switch (m) {
-          case ECDSA_SHA1 -> session.sign(key.keyRef(), Algorithm.EC_SHA1, message);
-          case ECDSA_SHA224 -> session.sign(key.keyRef(), Algorithm.EC_SHA224, message);
-          case ECDSA_SHA256 -> session.sign(key.keyRef(), Algorithm.EC_SHA256, message);
-          case ECDSA -> session.sign(key.keyRef(), Algorithm.EC_RAW, message);
-          default -> session.sign(key.keyRef(), Algorithm.EC_RAW, digest(m.hash(), message));
-        };
+            ? session.sign(key.keyRef(), AlgorithmId.EC_RAW, digest(m.hash(), message))
+            : session.sign(key.keyRef(), m.algorithm(),
+                m.algorithm().messageHash().isPresent() || m.hash() == null
+                    ? message : digest(m.hash(), message));
         try {
           return EcdsaSignatures.toMinimalDer(der);
         } catch (io.hsmkit.apdu.TlvException e) {
@@ -61,11 +57,11 @@ public final class KeyOperations {
       case RSA_SIGN -> {
         requireEc(key, m, false);
         if (m == Mechanism.RSA_RAW) {
-          return session.sign(key.keyRef(), Algorithm.RSA_RAW, message);
+          return session.sign(key.keyRef(), m.algorithm(), message);
         }
         byte[] hash = digest(m.hash(), message);
         if (m.isPss()) {
-          return session.sign(key.keyRef(), Algorithm.RSA_PSS, hash);
+          return session.sign(key.keyRef(), m.algorithm(), hash);
         }
         byte[] digestInfo = digestInfo(m.hash(), hash);
         return pkcs1Sign(key, digestInfo);
@@ -79,7 +75,7 @@ public final class KeyOperations {
       throws IOException, HsmException {
     requireEc(key, m, false);
     if (m == Mechanism.RSA_DECRYPT_RAW) {
-      return session.decipher(key.keyRef(), Algorithm.RSA_DECRYPT_RAW, cryptogram);
+      return session.decipher(key.keyRef(), AlgorithmId.RSA_DECRYPT, cryptogram);
     }
     RSAPublicKey pub = rsaPublic(key);
     int k = CardRsaPadding.modulusBytes(pub.getModulus());
@@ -88,7 +84,7 @@ public final class KeyOperations {
     }
     byte[] input = new byte[k];
     System.arraycopy(cryptogram, 0, input, k - cryptogram.length, cryptogram.length);
-    byte[] block = rawRsa(key, Algorithm.RSA_DECRYPT_RAW, input);
+    byte[] block = rawRsa(key, AlgorithmId.RSA_DECRYPT, input);
     try {
       return m == Mechanism.RSA_DECRYPT_PKCS1
           ? CardRsaPadding.unpadPkcs1(pub, block)
@@ -106,7 +102,7 @@ public final class KeyOperations {
     if (!key.isEc()) {
       throw new HsmException("ECDH needs an EC key; key ref " + key.keyRef() + " is " + key.algorithm(), null);
     }
-    byte[] out = session.decipher(key.keyRef(), Algorithm.EC_DH, peerPoint);
+    byte[] out = session.decipher(key.keyRef(), AlgorithmId.EC_DH, peerPoint);
     int len = (key.sizeBits() + 7) / 8;
     if (out.length < 1 + len || out[0] != 0x04) {
       throw new HsmException("the card answered ECDH with an unexpected value", null);
@@ -116,14 +112,14 @@ public final class KeyOperations {
 
   private byte[] pkcs1Sign(KeyInfo key, byte[] digestInfo) throws HsmException {
     byte[] block = CardRsaPadding.pkcs1SignatureBlock(rsaPublic(key), digestInfo);
-    return rawRsa(key, Algorithm.RSA_RAW, block);
+    return rawRsa(key, AlgorithmId.RSA_RAW, block);
   }
 
   // A transport failure reads "transport failed" here, as it did when this call ran inside BC's
   // padding engine; other operations let the IOException through.
-  private byte[] rawRsa(KeyInfo key, Algorithm alg, byte[] block) throws HsmException {
+  private byte[] rawRsa(KeyInfo key, AlgorithmId alg, byte[] block) throws HsmException {
     try {
-      return alg == Algorithm.RSA_RAW
+      return alg == AlgorithmId.RSA_RAW
           ? session.sign(key.keyRef(), alg, block)
           : session.decipher(key.keyRef(), alg, block);
     } catch (IOException e) {

@@ -1,5 +1,7 @@
 package io.hsmkit.client.keys;
 
+import io.hsmkit.apdu.AlgorithmId;
+import io.hsmkit.apdu.Hash;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,27 +15,27 @@ import java.util.Optional;
  * wire.
  */
 public enum Mechanism {
-  RSA_RAW("rsa-raw", Kind.RSA_SIGN, null),
-  RSA_PKCS1_SHA1("rsa-pkcs1-sha1", Kind.RSA_SIGN, "SHA-1"),
-  RSA_PKCS1_SHA224("rsa-pkcs1-sha224", Kind.RSA_SIGN, "SHA-224"),
-  RSA_PKCS1_SHA256("rsa-pkcs1-sha256", Kind.RSA_SIGN, "SHA-256"),
-  RSA_PKCS1_SHA384("rsa-pkcs1-sha384", Kind.RSA_SIGN, "SHA-384"),
-  RSA_PKCS1_SHA512("rsa-pkcs1-sha512", Kind.RSA_SIGN, "SHA-512"),
-  RSA_PSS_SHA1("rsa-pss-sha1", Kind.RSA_SIGN, "SHA-1"),
-  RSA_PSS_SHA224("rsa-pss-sha224", Kind.RSA_SIGN, "SHA-224"),
-  RSA_PSS_SHA256("rsa-pss-sha256", Kind.RSA_SIGN, "SHA-256"),
-  RSA_PSS_SHA384("rsa-pss-sha384", Kind.RSA_SIGN, "SHA-384"),
-  RSA_PSS_SHA512("rsa-pss-sha512", Kind.RSA_SIGN, "SHA-512"),
-  ECDSA("ecdsa", Kind.EC_SIGN, null),
-  ECDSA_SHA1("ecdsa-sha1", Kind.EC_SIGN, "SHA-1"),
-  ECDSA_SHA224("ecdsa-sha224", Kind.EC_SIGN, "SHA-224"),
-  ECDSA_SHA256("ecdsa-sha256", Kind.EC_SIGN, "SHA-256"),
-  ECDSA_SHA384("ecdsa-sha384", Kind.EC_SIGN, "SHA-384"),
-  ECDSA_SHA512("ecdsa-sha512", Kind.EC_SIGN, "SHA-512"),
-  RSA_DECRYPT_RAW("rsa-raw-decrypt", Kind.RSA_DECRYPT, null),
-  RSA_DECRYPT_PKCS1("rsa-pkcs1", Kind.RSA_DECRYPT, null),
-  RSA_DECRYPT_OAEP_SHA1("rsa-oaep-sha1", Kind.RSA_DECRYPT, "SHA-1"),
-  RSA_DECRYPT_OAEP_SHA256("rsa-oaep-sha256", Kind.RSA_DECRYPT, "SHA-256");
+  RSA_RAW("rsa-raw", Kind.RSA_SIGN, null, AlgorithmId.RSA_RAW),
+  RSA_PKCS1_SHA1("rsa-pkcs1-sha1", Kind.RSA_SIGN, Hash.SHA1, AlgorithmId.RSA_RAW),
+  RSA_PKCS1_SHA224("rsa-pkcs1-sha224", Kind.RSA_SIGN, Hash.SHA224, AlgorithmId.RSA_RAW),
+  RSA_PKCS1_SHA256("rsa-pkcs1-sha256", Kind.RSA_SIGN, Hash.SHA256, AlgorithmId.RSA_RAW),
+  RSA_PKCS1_SHA384("rsa-pkcs1-sha384", Kind.RSA_SIGN, Hash.SHA384, AlgorithmId.RSA_RAW),
+  RSA_PKCS1_SHA512("rsa-pkcs1-sha512", Kind.RSA_SIGN, Hash.SHA512, AlgorithmId.RSA_RAW),
+  RSA_PSS_SHA1("rsa-pss-sha1", Kind.RSA_SIGN, Hash.SHA1, AlgorithmId.RSA_PSS),
+  RSA_PSS_SHA224("rsa-pss-sha224", Kind.RSA_SIGN, Hash.SHA224, AlgorithmId.RSA_PSS),
+  RSA_PSS_SHA256("rsa-pss-sha256", Kind.RSA_SIGN, Hash.SHA256, AlgorithmId.RSA_PSS),
+  RSA_PSS_SHA384("rsa-pss-sha384", Kind.RSA_SIGN, Hash.SHA384, AlgorithmId.RSA_PSS),
+  RSA_PSS_SHA512("rsa-pss-sha512", Kind.RSA_SIGN, Hash.SHA512, AlgorithmId.RSA_PSS),
+  ECDSA("ecdsa", Kind.EC_SIGN, null, AlgorithmId.EC_RAW),
+  ECDSA_SHA1("ecdsa-sha1", Kind.EC_SIGN, Hash.SHA1, AlgorithmId.EC_SHA1),
+  ECDSA_SHA224("ecdsa-sha224", Kind.EC_SIGN, Hash.SHA224, AlgorithmId.EC_SHA224),
+  ECDSA_SHA256("ecdsa-sha256", Kind.EC_SIGN, Hash.SHA256, AlgorithmId.EC_SHA256),
+  ECDSA_SHA384("ecdsa-sha384", Kind.EC_SIGN, Hash.SHA384, AlgorithmId.EC_RAW),
+  ECDSA_SHA512("ecdsa-sha512", Kind.EC_SIGN, Hash.SHA512, AlgorithmId.EC_RAW),
+  RSA_DECRYPT_RAW("rsa-raw-decrypt", Kind.RSA_DECRYPT, null, AlgorithmId.RSA_DECRYPT),
+  RSA_DECRYPT_PKCS1("rsa-pkcs1", Kind.RSA_DECRYPT, null, AlgorithmId.RSA_DECRYPT),
+  RSA_DECRYPT_OAEP_SHA1("rsa-oaep-sha1", Kind.RSA_DECRYPT, Hash.SHA1, AlgorithmId.RSA_DECRYPT),
+  RSA_DECRYPT_OAEP_SHA256("rsa-oaep-sha256", Kind.RSA_DECRYPT, Hash.SHA256, AlgorithmId.RSA_DECRYPT);
 
   public enum Kind {
     RSA_SIGN,
@@ -43,12 +45,14 @@ public enum Mechanism {
 
   private final String cliName;
   private final Kind kind;
-  private final String hash;
+  private final Hash hash;
+  private final AlgorithmId algorithm;
 
-  Mechanism(String cliName, Kind kind, String hash) {
+  Mechanism(String cliName, Kind kind, Hash hash, AlgorithmId algorithm) {
     this.cliName = cliName;
     this.kind = kind;
     this.hash = hash;
+    this.algorithm = algorithm;
   }
 
   public String cliName() {
@@ -61,7 +65,16 @@ public enum Mechanism {
 
   /** The JCA digest name, or null when the input is already a hash or a raw block. */
   public String hash() {
-    return hash;
+    return hash == null ? null : hash.jcaName();
+  }
+
+  /**
+   * The card algorithm id this mechanism sends (from the shared table): PKCS#1 v1.5 is padded here
+   * and sent as raw RSA, ECDSA with SHA-384/512 is hashed here and sent as {@code EC_RAW}; the
+   * long-message fallback of {@link KeyOperations} may also hash here and send {@code EC_RAW}.
+   */
+  public AlgorithmId algorithm() {
+    return algorithm;
   }
 
   public boolean isPss() {

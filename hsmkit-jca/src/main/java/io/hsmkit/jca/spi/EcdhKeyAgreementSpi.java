@@ -1,7 +1,7 @@
 package io.hsmkit.jca.spi;
 
+import io.hsmkit.apdu.AlgorithmId;
 import io.hsmkit.client.HsmException;
-import io.hsmkit.client.Algorithm;
 import io.hsmkit.jca.CardLink;
 import io.hsmkit.jca.HsmEcPrivateKey;
 import java.io.IOException;
@@ -100,7 +100,7 @@ public final class EcdhKeyAgreementSpi extends KeyAgreementSpi {
     int len = (k.getParams().getCurve().getField().getFieldSize() + 7) / 8;
     byte[] shared;
     try {
-      shared = link.call("derive", s -> s.decipher(k.keyReference(), Algorithm.EC_DH, point));
+      shared = link.call("derive", s -> s.decipher(k.keyReference(), AlgorithmId.EC_DH, point));
     } catch (HsmException e) {
       throw JcaErrors.card(e);
     } catch (IOException e) {

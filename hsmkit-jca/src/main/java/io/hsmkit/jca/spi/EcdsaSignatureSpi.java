@@ -1,7 +1,7 @@
 package io.hsmkit.jca.spi;
 
+import io.hsmkit.apdu.AlgorithmId;
 import io.hsmkit.apdu.TlvException;
-import io.hsmkit.client.Algorithm;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
 import io.hsmkit.jca.CardLink;
@@ -44,7 +44,7 @@ public final class EcdsaSignatureSpi extends FixedHashSignatureSpi<HsmEcPrivateK
   @Override
   protected byte[] signOnCard(SmartCardHsmSession s, HsmEcPrivateKey key, byte[] input)
       throws IOException, HsmException {
-    byte[] der = s.sign(key.keyReference(), Algorithm.EC_RAW, input);
+    byte[] der = s.sign(key.keyReference(), AlgorithmId.EC_RAW, input);
     try {
       return io.hsmkit.client.keys.EcdsaSignatures.toMinimalDer(der);
     } catch (TlvException e) {

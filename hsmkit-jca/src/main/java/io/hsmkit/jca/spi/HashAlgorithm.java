@@ -1,28 +1,39 @@
 package io.hsmkit.jca.spi;
 
+import io.hsmkit.apdu.Hash;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The hashes the provider signs with, with their JCA names and signature OIDs. */
+/**
+ * The hashes the provider signs with: the shared table {@link Hash} (names, length) plus the
+ * X.509 signature OIDs the provider registers.
+ */
 public enum HashAlgorithm {
-  SHA1("SHA-1", "SHA1", 20, "1.2.840.10045.4.1", "1.2.840.113549.1.1.5"),
-  SHA224("SHA-224", "SHA224", 28, "1.2.840.10045.4.3.1", "1.2.840.113549.1.1.14"),
-  SHA256("SHA-256", "SHA256", 32, "1.2.840.10045.4.3.2", "1.2.840.113549.1.1.11"),
-  SHA384("SHA-384", "SHA384", 48, "1.2.840.10045.4.3.3", "1.2.840.113549.1.1.12"),
-  SHA512("SHA-512", "SHA512", 64, "1.2.840.10045.4.3.4", "1.2.840.113549.1.1.13");
+  SHA1(Hash.SHA1, "1.2.840.10045.4.1", "1.2.840.113549.1.1.5"),
+  SHA224(Hash.SHA224, "1.2.840.10045.4.3.1", "1.2.840.113549.1.1.14"),
+  SHA256(Hash.SHA256, "1.2.840.10045.4.3.2", "1.2.840.113549.1.1.11"),
+  SHA384(Hash.SHA384, "1.2.840.10045.4.3.3", "1.2.840.113549.1.1.12"),
+  SHA512(Hash.SHA512, "1.2.840.10045.4.3.4", "1.2.840.113549.1.1.13");
 
+  private final Hash hash;
   private final String jcaName;
   private final String shortName;
   private final int length;
   private final String ecdsaOid;
   private final String rsaOid;
 
-  HashAlgorithm(String jcaName, String shortName, int length, String ecdsaOid, String rsaOid) {
-    this.jcaName = jcaName;
-    this.shortName = shortName;
-    this.length = length;
+  HashAlgorithm(Hash hash, String ecdsaOid, String rsaOid) {
+    this.hash = hash;
+    this.jcaName = hash.jcaName();
+    this.shortName = hash.shortName();
+    this.length = hash.length();
     this.ecdsaOid = ecdsaOid;
     this.rsaOid = rsaOid;
+  }
+
+  /** The shared-table entry. */
+  public Hash hash() {
+    return hash;
   }
 
   /** The {@code MessageDigest} name: {@code SHA-256}. */

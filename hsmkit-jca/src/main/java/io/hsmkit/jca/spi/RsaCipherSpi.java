@@ -1,6 +1,6 @@
 package io.hsmkit.jca.spi;
 
-import io.hsmkit.client.Algorithm;
+import io.hsmkit.apdu.AlgorithmId;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.keys.CardRsaPadding;
 import io.hsmkit.jca.CardLink;
@@ -248,7 +248,7 @@ public final class RsaCipherSpi extends CipherSpi {
     byte[] block;
     try {
       block = link.call("decrypt",
-          s -> s.decipher(key.keyReference(), Algorithm.RSA_DECRYPT_RAW, cryptogram));
+          s -> s.decipher(key.keyReference(), AlgorithmId.RSA_DECRYPT, cryptogram));
     } catch (HsmException e) {
       if (JcaErrors.isBadInput(e)) {
         throw new BadPaddingException("the card rejected the cryptogram: " + e.getMessage());

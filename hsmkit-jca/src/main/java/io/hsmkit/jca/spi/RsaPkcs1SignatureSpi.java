@@ -1,6 +1,6 @@
 package io.hsmkit.jca.spi;
 
-import io.hsmkit.client.Algorithm;
+import io.hsmkit.apdu.AlgorithmId;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
 import io.hsmkit.client.keys.CardRsaPadding;
@@ -53,7 +53,7 @@ public final class RsaPkcs1SignatureSpi extends FixedHashSignatureSpi<HsmRsaPriv
   @Override
   protected byte[] signOnCard(SmartCardHsmSession s, HsmRsaPrivateKey key, byte[] block)
       throws IOException, HsmException, SignatureException {
-    return s.sign(key.keyReference(), Algorithm.RSA_RAW, block);
+    return s.sign(key.keyReference(), AlgorithmId.RSA_RAW, block);
   }
 
   static RSAPublicKey publicKey(HsmRsaPrivateKey key) throws InvalidKeyException {

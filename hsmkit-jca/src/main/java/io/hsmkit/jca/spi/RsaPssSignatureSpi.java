@@ -1,6 +1,6 @@
 package io.hsmkit.jca.spi;
 
-import io.hsmkit.client.Algorithm;
+import io.hsmkit.apdu.AlgorithmId;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.SmartCardHsmSession;
 import io.hsmkit.jca.CardLink;
@@ -99,7 +99,7 @@ public final class RsaPssSignatureSpi extends CardSignatureSpi<HsmRsaPrivateKey>
   @Override
   protected byte[] signOnCard(SmartCardHsmSession s, HsmRsaPrivateKey key, byte[] mHash)
       throws IOException, HsmException {
-    return s.sign(key.keyReference(), Algorithm.RSA_PSS, mHash);
+    return s.sign(key.keyReference(), AlgorithmId.RSA_PSS, mHash);
   }
 
   @Override
