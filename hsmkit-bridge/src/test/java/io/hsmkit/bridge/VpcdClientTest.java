@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +27,9 @@ class VpcdClientTest {
   private static final byte[] INITIALIZE =
       HEX.parseHex(
           "8050000019" + "80020001" + "8106363438323139" + "82083537363231383830" + "910103");
+
+  private static final Predicate<LogRecord> NOT_REACHABLE =
+      LogWatch.messageStartsWith("vpcd at {0} not reachable");
 
   private CardOs card;
   private VpcdClient client;
@@ -197,14 +203,36 @@ class VpcdClientTest {
 
   @Test
   void serverGoneAndBack_clientRetriesUntilItCanConnect() throws Exception {
-    FakeVpcd v = serveCard();
-    int port = v.port();
-    v.close(); // vpcd (pcscd) stopped: connections are refused for a while
-    Thread.sleep(500);
-    assertThat(client.isConnected()).isFalse();
-    vpcd = new FakeVpcd(port).accept();
-    assertThat(HEX.formatHex(vpcd.atr())).isEqualToIgnoringCase(CardOs.ATR_HEX);
-    assertThat(client.connectionCount()).isEqualTo(2);
+    try (LogWatch log = new LogWatch(VpcdClient.class)) {
+      FakeVpcd v = serveCard();
+      int port = v.port();
+      v.close(); // vpcd (pcscd) stopped: connections are refused for a while
+      log.await(NOT_REACHABLE, 1, Duration.ofSeconds(30)); // the client saw it and was refused
+      assertThat(client.isConnected()).isFalse();
+      vpcd = new FakeVpcd(port).accept();
+      assertThat(HEX.formatHex(vpcd.atr())).isEqualToIgnoringCase(CardOs.ATR_HEX);
+      assertThat(client.connectionCount()).isEqualTo(2);
+    }
+  }
+
+  /** The first refused attempt is logged at INFO, the retries after it at DEBUG (FINE). */
+  @Test
+  void refusedRetries_loggedOnceAtInfo() throws Exception {
+    try (LogWatch log = new LogWatch(VpcdClient.class);
+        ReservedPort port = new ReservedPort()) {
+      card = CardOs.inMemory(CardEnvironment.system());
+      client =
+          new VpcdClient(
+              VirtualCard.of(card),
+              VpcdClient.Config.loopback(port.port())
+                  .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)));
+      client.start();
+      List<LogRecord> refused = log.await(NOT_REACHABLE, 4, Duration.ofSeconds(30));
+      assertThat(refused).extracting(LogRecord::getLevel).startsWith(
+          java.util.logging.Level.INFO, java.util.logging.Level.FINE,
+          java.util.logging.Level.FINE, java.util.logging.Level.FINE);
+      assertThat(client.connectionCount()).isZero();
+    }
   }
 
   @Test
@@ -219,22 +247,22 @@ class VpcdClientTest {
 
   @Test
   void stop_whileWaitingToReconnect_returnsPromptly() throws Exception {
-    int port;
-    try (FakeVpcd probe = new FakeVpcd()) {
-      port = probe.port(); // closed again: nothing listens there
+    try (LogWatch log = new LogWatch(VpcdClient.class);
+        ReservedPort port = new ReservedPort()) { // refuses, and no one else can listen there
+      card = CardOs.inMemory(CardEnvironment.system());
+      client =
+          new VpcdClient(
+              VirtualCard.of(card),
+              VpcdClient.Config.loopback(port.port())
+                  .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+      client.start();
+      log.await(NOT_REACHABLE, 1, Duration.ofSeconds(30)); // refused: now in its 1 s back-off
+      long t0 = System.nanoTime();
+      client.stop();
+      assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+      assertThat(client.connectionCount()).isZero();
     }
-    card = CardOs.inMemory(CardEnvironment.system());
-    client =
-        new VpcdClient(
-            VirtualCard.of(card),
-            VpcdClient.Config.loopback(port).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10)));
-    client.start();
-    Thread.sleep(300);
-    long t0 = System.nanoTime();
-    client.stop();
-    assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
-    assertThat(client.connectionCount()).isZero();
   }
 
   @Test

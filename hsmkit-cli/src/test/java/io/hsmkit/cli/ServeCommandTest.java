@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -90,60 +91,52 @@ class ServeCommandTest {
   @Test
   void serve_waitsForVpcd_thenConnects() throws Exception {
     Path state = temp.resolve("card");
-    Path stderr = temp.resolve("stderr.txt");
-    int port;
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.bind(new InetSocketAddress("127.0.0.1", 0));
-      port = probe.getLocalPort();
-    }
-    process = startServe(state, port, stderr); // nothing listens yet: pcscd not started
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.readString(stderr).contains("not reachable (Connection refused)")) {
-      assertThat(System.nanoTime()).as("retry message within 30 s").isLessThan(deadline);
-      assertThat(process.isAlive()).isTrue();
-      Thread.sleep(50);
-    }
-    Thread.sleep(300); // a few more refused attempts
-    try (ServerSocket vpcd = new ServerSocket()) {
-      vpcd.setReuseAddress(true);
-      vpcd.bind(new InetSocketAddress("127.0.0.1", port));
-      vpcd.setSoTimeout(10_000);
-      try (Socket s = vpcd.accept()) {
-        s.setSoTimeout(10_000);
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        send(s.getOutputStream(), new byte[] {0x04});
-        assertThat(HEX.formatHex(receive(in))).isEqualToIgnoringCase(CardOs.ATR_HEX);
+    try (ReservedPort port = new ReservedPort()) { // nothing listens yet: pcscd not started
+      StderrLines err = startWatched(state, port.port(), List.of());
+      err.await(l -> l.contains("not reachable (Connection refused)"), 1, Duration.ofSeconds(30));
+      try (ServerSocket vpcd = port.listen()) {
+        vpcd.setSoTimeout(10_000);
+        try (Socket s = vpcd.accept()) {
+          s.setSoTimeout(10_000);
+          DataInputStream in = new DataInputStream(s.getInputStream());
+          send(s.getOutputStream(), new byte[] {0x04});
+          assertThat(HEX.formatHex(receive(in))).isEqualToIgnoringCase(CardOs.ATR_HEX);
+        }
       }
+      process.destroy();
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isZero();
+      // later retries log at DEBUG (VpcdClientTest.refusedRetries_loggedOnceAtInfo)
+      assertThat(err.all(Duration.ofSeconds(20)))
+          .containsOnlyOnce("not reachable (Connection refused)")
+          .contains("hsmkit: connected to vpcd 127.0.0.1:" + port.port());
     }
-    process.destroy();
-    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isZero();
-    assertThat(Files.readString(stderr))
-        .containsOnlyOnce("not reachable (Connection refused)") // later retries log at DEBUG
-        .contains("hsmkit: connected to vpcd 127.0.0.1:" + port);
   }
 
   /** Logging starts only on the first record; --verbose must still reach it (levels, format). */
   @Test
   void serve_verbose_logsTheRetriesAsOneLineEach() throws Exception {
-    Path stderr = temp.resolve("stderr.txt");
-    int port;
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.bind(new InetSocketAddress("127.0.0.1", 0));
-      port = probe.getLocalPort();
+    try (ReservedPort port = new ReservedPort()) {
+      StderrLines err = startWatched(temp.resolve("card"), port.port(), List.of("--verbose"));
+      List<String> retries =
+          err.await(l -> l.contains("not reachable"), 3, Duration.ofSeconds(30));
+      assertThat(retries)
+          .allSatisfy(l -> assertThat(l).startsWith("hsmkit: vpcd at 127.0.0.1:" + port.port()));
+      process.destroy();
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(err.all(Duration.ofSeconds(20)).lines().filter(l -> l.contains("not reachable")))
+          .hasSizeGreaterThanOrEqualTo(3)
+          .allSatisfy(l -> assertThat(l).startsWith("hsmkit: vpcd at 127.0.0.1:" + port.port()));
     }
-    process = startServe(temp.resolve("card"), port, stderr, List.of("--verbose"));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (Files.readString(stderr).split("not reachable", -1).length < 4) {
-      assertThat(System.nanoTime()).as("three retry messages within 30 s").isLessThan(deadline);
-      assertThat(process.isAlive()).isTrue();
-      Thread.sleep(50);
-    }
-    process.destroy();
-    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(Files.readAllLines(stderr))
-        .filteredOn(l -> l.contains("not reachable"))
-        .hasSizeGreaterThanOrEqualTo(3)
-        .allSatisfy(l -> assertThat(l).startsWith("hsmkit: vpcd at 127.0.0.1:" + port));
+  }
+
+  private StderrLines startWatched(Path state, int port, List<String> globalOptions)
+      throws IOException {
+    List<String> args = new ArrayList<>(globalOptions);
+    args.addAll(List.of("serve", "--state", state.toString(), "--port", String.valueOf(port)));
+    Path copy = temp.resolve("stderr.txt");
+    StderrLines.Started started = StderrLines.start(VpcdPeer.hsmkit(args, copy), copy);
+    process = started.process();
+    return started.stderr();
   }
 }
