@@ -157,6 +157,24 @@ class ProtocolTablesTest {
     assertThatThrownBy(() -> FileIds.of(0x100, 0)).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @ParameterizedTest
+  @EnumSource(TaAlgorithm.class)
+  void taAlgorithm_roundTripsThroughItsDer(TaAlgorithm a) {
+    assertThat(TaAlgorithm.byDer(a.der())).contains(a);
+    byte[] copy = a.der();
+    copy[copy.length - 1] ^= 1;
+    assertThat(a.matches(copy)).isFalse();
+    assertThat(a.matches(a.der())).isTrue();
+  }
+
+  /** BSI TR-03110 id-TA OIDs as OpenSC's card-sc-hsm.h / pkcs15-sc-hsm.c write them. */
+  @Test
+  void taAlgorithm_bytes() {
+    assertThat(HEX.formatHex(TaAlgorithm.ECDSA_SHA_256.der())).isEqualTo("04007f00070202020203");
+    assertThat(HEX.formatHex(TaAlgorithm.RSA_V1_5_SHA_256.der())).isEqualTo("04007f00070202020102");
+    assertThat(TaAlgorithm.byDer(new byte[0])).isEmpty();
+  }
+
   @Test
   void aid_isImmutable() {
     byte[] copy = Aid.SMARTCARD_HSM.bytes();
@@ -176,8 +194,11 @@ class ProtocolTablesTest {
 
   @Test
   void noPublicMutableArrayConstants() {
-    for (Class<?> c : List.of(Ins.class, Aid.class, AlgorithmId.class, Hash.class, Tags.class,
-        FileIds.class, CurveName.class, StatusWord.class)) {
+    List<Class<?>> classes = new ArrayList<>(List.of(Ins.class, Aid.class, AlgorithmId.class,
+        Hash.class, Tags.class, FileIds.class, CurveName.class, StatusWord.class,
+        TaAlgorithm.class));
+    classes.addAll(List.of(Tags.class.getDeclaredClasses()));
+    for (Class<?> c : classes) {
       for (Field f : c.getDeclaredFields()) {
         if (Modifier.isStatic(f.getModifiers()) && f.getType().isArray()) {
           assertThat(Modifier.isPublic(f.getModifiers())).as(c.getSimpleName() + "." + f.getName())

@@ -2,6 +2,7 @@ package io.hsmkit.card.command;
 
 import io.hsmkit.apdu.CommandApdu;
 import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.apdu.TaAlgorithm;
 import io.hsmkit.apdu.Tlv;
 import io.hsmkit.apdu.TlvException;
 import io.hsmkit.card.crypto.CardCrypto;
@@ -64,13 +65,13 @@ public final class GenerateAsymmetricKeyPairCommand implements CommandHandler {
     byte[] oid;
     if (request.spec() instanceof KeyPairRequest.Rsa rsa) {
       pair = crypto.generateRsa(rsa.bits());
-      oid = Cvc.ID_TA_RSA_V1_5_SHA_256;
+      oid = TaAlgorithm.RSA_V1_5_SHA_256.der();
       int bits = ((RSAPublicKey) pair.getPublic()).getModulus().bitLength();
       record = record(keyId, KeyRecord.KeyType.RSA, bits, "", pair, request);
     } else {
       var curve = ((KeyPairRequest.Ec) request.spec()).curve();
       pair = crypto.generateEc(curve);
-      oid = Cvc.ID_TA_ECDSA_SHA_256;
+      oid = TaAlgorithm.ECDSA_SHA_256.der();
       record =
           record(keyId, KeyRecord.KeyType.EC, curve.fieldBits(), curve.curveName(), pair, request);
     }

@@ -1,6 +1,8 @@
 package io.hsmkit.card.command;
 
 import io.hsmkit.apdu.StatusWord;
+import io.hsmkit.apdu.TaAlgorithm;
+import io.hsmkit.apdu.Tags;
 import io.hsmkit.apdu.Tlv;
 import io.hsmkit.apdu.TlvException;
 import io.hsmkit.card.crypto.Curve;
@@ -50,19 +52,20 @@ record KeyPairRequest(
     List<Tlv> tlvs = parseTlvs(data);
     for (Tlv t : tlvs) {
       switch (t.tag()) {
-        case Cvc.TAG_CPI, Cvc.TAG_CAR, Cvc.TAG_PUBLIC_KEY, Cvc.TAG_CHR, 0x45, 0x91 -> {}
-        case 0x90, 0x92 -> throw new SwException(StatusWord.FUNCTION_NOT_SUPPORTED);
+        case Cvc.TAG_CPI, Cvc.TAG_CAR, Cvc.TAG_PUBLIC_KEY, Cvc.TAG_CHR, Tags.Generate.OUTER_CAR,
+            Tags.Generate.ALGORITHM_LIST -> {}
+        case Tags.Generate.KEY_USE_COUNTER, Tags.Generate.KEY_DOMAIN -> throw new SwException(StatusWord.FUNCTION_NOT_SUPPORTED);
         default -> throw wrongData();
       }
     }
     byte[] cpi = Tlv.find(tlvs, Cvc.TAG_CPI).map(Tlv::value).orElse(new byte[] {0});
     Optional<byte[]> car = Tlv.find(tlvs, Cvc.TAG_CAR).map(Tlv::value);
     byte[] chr = required(tlvs, Cvc.TAG_CHR).value();
-    Optional<byte[]> outerCar = Tlv.find(tlvs, 0x45).map(Tlv::value);
-    byte[] algorithms = Tlv.find(tlvs, 0x91).map(Tlv::value).orElse(new byte[0]);
+    Optional<byte[]> outerCar = Tlv.find(tlvs, Tags.Generate.OUTER_CAR).map(Tlv::value);
+    byte[] algorithms = Tlv.find(tlvs, Tags.Generate.ALGORITHM_LIST).map(Tlv::value).orElse(new byte[0]);
     if (cpi.length != 1 || car.map(c -> c.length == 0).orElse(false) || chr.length == 0
         || outerCar.map(c -> c.length == 0).orElse(false)
-        || Tlv.find(tlvs, 0x91).map(t -> t.length() == 0).orElse(false)) {
+        || Tlv.find(tlvs, Tags.Generate.ALGORITHM_LIST).map(t -> t.length() == 0).orElse(false)) {
       throw wrongData();
     }
     KeySpec spec = keySpec(required(tlvs, Cvc.TAG_PUBLIC_KEY));
@@ -71,11 +74,11 @@ record KeyPairRequest(
 
   private static KeySpec keySpec(Tlv template) throws SwException {
     List<Tlv> fields = parseTlvs(template.value());
-    byte[] oid = required(fields, 0x06).value();
-    if (Arrays.equals(oid, Cvc.ID_TA_RSA_V1_5_SHA_256)) {
+    byte[] oid = required(fields, Tags.RsaPublicKey.OID).value();
+    if (TaAlgorithm.RSA_V1_5_SHA_256.matches(oid)) {
       return rsa(fields);
     }
-    if (Arrays.equals(oid, Cvc.ID_TA_ECDSA_SHA_256)) {
+    if (TaAlgorithm.ECDSA_SHA_256.matches(oid)) {
       return ec(fields);
     }
     throw wrongData();
@@ -84,15 +87,16 @@ record KeyPairRequest(
   /** {@code 06 oid, 82 exponent (65537 only), 02 modulus size in bits}; no key material. */
   private static Rsa rsa(List<Tlv> fields) throws SwException {
     for (Tlv t : fields) {
-      if (t.tag() != 0x06 && t.tag() != 0x82 && t.tag() != 0x02) {
+      if (t.tag() != Tags.RsaPublicKey.OID && t.tag() != Tags.RsaPublicKey.EXPONENT
+          && t.tag() != Tags.RsaPublicKey.KEY_SIZE) {
         throw wrongData();
       }
     }
-    Optional<Tlv> exponent = Tlv.find(fields, 0x82);
+    Optional<Tlv> exponent = Tlv.find(fields, Tags.RsaPublicKey.EXPONENT);
     if (exponent.isPresent() && !F4.equals(new BigInteger(1, exponent.get().value()))) {
       throw wrongData();
     }
-    byte[] size = required(fields, 0x02).value();
+    byte[] size = required(fields, Tags.RsaPublicKey.KEY_SIZE).value();
     if (size.length == 0 || size.length > 2) {
       throw wrongData();
     }
@@ -111,16 +115,16 @@ record KeyPairRequest(
    */
   private static Ec ec(List<Tlv> fields) throws SwException {
     Curve curve =
-        Curve.byPrime(required(fields, 0x81).value()).orElseThrow(KeyPairRequest::wrongData);
+        Curve.byPrime(required(fields, Tags.EcPublicKey.PRIME).value()).orElseThrow(KeyPairRequest::wrongData);
     for (Tlv t : fields) {
       boolean matches =
           switch (t.tag()) {
-            case 0x06, 0x81 -> true;
-            case 0x82 -> sameNumber(t, curve.aBytes());
-            case 0x83 -> sameNumber(t, curve.bBytes());
-            case 0x84 -> sameGenerator(t, curve);
-            case 0x85 -> sameNumber(t, curve.orderBytes());
-            case 0x87 -> sameNumber(t, curve.cofactorBytes());
+            case Tags.EcPublicKey.OID, Tags.EcPublicKey.PRIME -> true;
+            case Tags.EcPublicKey.A -> sameNumber(t, curve.aBytes());
+            case Tags.EcPublicKey.B -> sameNumber(t, curve.bBytes());
+            case Tags.EcPublicKey.G -> sameGenerator(t, curve);
+            case Tags.EcPublicKey.ORDER -> sameNumber(t, curve.orderBytes());
+            case Tags.EcPublicKey.COFACTOR -> sameNumber(t, curve.cofactorBytes());
             default -> false;
           };
       if (!matches) {

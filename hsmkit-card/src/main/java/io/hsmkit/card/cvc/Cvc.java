@@ -1,5 +1,6 @@
 package io.hsmkit.card.cvc;
 
+import io.hsmkit.apdu.Tags;
 import io.hsmkit.apdu.TlvWriter;
 import io.hsmkit.card.crypto.Curve;
 import java.math.BigInteger;
@@ -16,27 +17,17 @@ import org.bouncycastle.util.BigIntegers;
  * authenticated requests. The tags are few and fixed, so the simple TLV writer builds them.
  */
 public final class Cvc {
-  /** id-TA-ECDSA-SHA-256, 0.4.0.127.0.7.2.2.2.2.3 (DER body). */
-  public static final byte[] ID_TA_ECDSA_SHA_256 = {
-    0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x02, 0x02, 0x03
-  };
-
-  /** id-TA-RSA-v1-5-SHA-256, 0.4.0.127.0.7.2.2.2.1.2 (DER body). */
-  public static final byte[] ID_TA_RSA_V1_5_SHA_256 = {
-    0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x02, 0x01, 0x02
-  };
-
-  public static final int TAG_CVC = 0x7F21;
-  public static final int TAG_BODY = 0x7F4E;
-  public static final int TAG_CPI = 0x5F29;
-  public static final int TAG_CAR = 0x42;
-  public static final int TAG_PUBLIC_KEY = 0x7F49;
-  public static final int TAG_CHR = 0x5F20;
-  public static final int TAG_CHAT = 0x7F4C;
-  public static final int TAG_EFFECTIVE_DATE = 0x5F25;
-  public static final int TAG_EXPIRATION_DATE = 0x5F24;
-  public static final int TAG_SIGNATURE = 0x5F37;
-  public static final int TAG_AUTHENTICATED_REQUEST = 0x67;
+  public static final int TAG_CVC = Tags.Cvc.CVC;
+  public static final int TAG_BODY = Tags.Cvc.BODY;
+  public static final int TAG_CPI = Tags.Cvc.CPI;
+  public static final int TAG_CAR = Tags.Cvc.CAR;
+  public static final int TAG_PUBLIC_KEY = Tags.Cvc.PUBLIC_KEY;
+  public static final int TAG_CHR = Tags.Cvc.CHR;
+  public static final int TAG_CHAT = Tags.Cvc.CHAT;
+  public static final int TAG_EFFECTIVE_DATE = Tags.Cvc.EFFECTIVE_DATE;
+  public static final int TAG_EXPIRATION_DATE = Tags.Cvc.EXPIRATION_DATE;
+  public static final int TAG_SIGNATURE = Tags.Cvc.SIGNATURE;
+  public static final int TAG_AUTHENTICATED_REQUEST = Tags.Cvc.AUTHENTICATED_REQUEST;
 
   private Cvc() {}
 
@@ -49,19 +40,19 @@ public final class Cvc {
         .nest(
             TAG_PUBLIC_KEY,
             w -> {
-              w.add(0x06, oid);
+              w.add(Tags.EcPublicKey.OID, oid);
               if (key instanceof ECPublicKey ec) {
                 Curve curve = curveOf(ec);
-                w.add(0x81, curve.primeBytes())
-                    .add(0x82, curve.aBytes())
-                    .add(0x83, curve.bBytes())
-                    .add(0x84, curve.generatorBytes())
-                    .add(0x85, curve.orderBytes())
-                    .add(0x86, EC5Util.convertPoint(ec.getParams(), ec.getW()).getEncoded(false))
-                    .add(0x87, curve.cofactorBytes());
+                w.add(Tags.EcPublicKey.PRIME, curve.primeBytes())
+                    .add(Tags.EcPublicKey.A, curve.aBytes())
+                    .add(Tags.EcPublicKey.B, curve.bBytes())
+                    .add(Tags.EcPublicKey.G, curve.generatorBytes())
+                    .add(Tags.EcPublicKey.ORDER, curve.orderBytes())
+                    .add(Tags.EcPublicKey.POINT, EC5Util.convertPoint(ec.getParams(), ec.getW()).getEncoded(false))
+                    .add(Tags.EcPublicKey.COFACTOR, curve.cofactorBytes());
               } else if (key instanceof RSAPublicKey rsa) {
-                w.add(0x81, BigIntegers.asUnsignedByteArray(rsa.getModulus()))
-                    .add(0x82, BigIntegers.asUnsignedByteArray(rsa.getPublicExponent()));
+                w.add(Tags.RsaPublicKey.MODULUS, BigIntegers.asUnsignedByteArray(rsa.getModulus()))
+                    .add(Tags.RsaPublicKey.EXPONENT, BigIntegers.asUnsignedByteArray(rsa.getPublicExponent()));
               } else {
                 throw new IllegalArgumentException("unsupported key " + key.getAlgorithm());
               }

@@ -1,5 +1,6 @@
 package io.hsmkit.card.cvc;
 
+import io.hsmkit.apdu.TaAlgorithm;
 import io.hsmkit.apdu.TlvWriter;
 import io.hsmkit.card.crypto.CardCrypto;
 import io.hsmkit.card.crypto.Curve;
@@ -69,7 +70,7 @@ public final class DeviceIdentity {
             w ->
                 w.addByte(Cvc.TAG_CPI, 0)
                     .add(Cvc.TAG_CAR, car.getBytes(StandardCharsets.US_ASCII))
-                    .raw(Cvc.publicKeyTemplate(subject.getPublic(), Cvc.ID_TA_ECDSA_SHA_256))
+                    .raw(Cvc.publicKeyTemplate(subject.getPublic(), TaAlgorithm.ECDSA_SHA_256.der()))
                     .add(Cvc.TAG_CHR, chr.getBytes(StandardCharsets.US_ASCII))
                     .add(Cvc.TAG_EFFECTIVE_DATE, Cvc.date(from))
                     .add(Cvc.TAG_EXPIRATION_DATE, Cvc.date(until)))

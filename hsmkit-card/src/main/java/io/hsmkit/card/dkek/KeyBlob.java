@@ -1,5 +1,6 @@
 package io.hsmkit.card.dkek;
 
+import io.hsmkit.apdu.TaAlgorithm;
 import io.hsmkit.card.crypto.CardCrypto;
 import io.hsmkit.card.crypto.Curve;
 import io.hsmkit.card.cvc.Cvc;
@@ -73,7 +74,7 @@ public final class KeyBlob {
     if (priv instanceof ECPrivateKey ec) {
       Curve curve = Curve.byName(key.curve()).orElseThrow();
       type = TYPE_EC;
-      oid = Cvc.ID_TA_ECDSA_SHA_256;
+      oid = TaAlgorithm.ECDSA_SHA_256.der();
       writeShort(plain, curve.fieldBytes() * 8);
       component(plain, curve.aBytes());
       component(plain, curve.bBytes());
@@ -88,7 +89,7 @@ public final class KeyBlob {
       int bits = rsa.getModulus().bitLength();
       int len = (bits + 7) / 8;
       int half = (len + 1) / 2;
-      oid = Cvc.ID_TA_RSA_V1_5_SHA_256;
+      oid = TaAlgorithm.RSA_V1_5_SHA_256.der();
       writeShort(plain, bits);
       // fixed widths (modulus / half modulus), as a card exports them: RSA-2048 gives 971 bytes
       // and RSA-4096 1099 bytes, the size seen from a real SmartCard-HSM 4K (docs/protocol.md#key-blob)
@@ -163,7 +164,7 @@ public final class KeyBlob {
     if (type != TYPE_EC && type != TYPE_RSA && type != TYPE_RSA_CRT) {
       throw new InvalidBlobException("unsupported key type " + type);
     }
-    if (!Arrays.equals(defaultAlgo, ec ? Cvc.ID_TA_ECDSA_SHA_256 : Cvc.ID_TA_RSA_V1_5_SHA_256)) {
+    if (!(ec ? TaAlgorithm.ECDSA_SHA_256 : TaAlgorithm.RSA_V1_5_SHA_256).matches(defaultAlgo)) {
       throw new InvalidBlobException("default algorithm does not fit the key type");
     }
     // 4. decrypt

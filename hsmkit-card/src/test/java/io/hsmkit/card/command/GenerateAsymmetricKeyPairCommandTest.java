@@ -2,6 +2,7 @@ package io.hsmkit.card.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hsmkit.apdu.TaAlgorithm;
 import io.hsmkit.apdu.Tlv;
 import io.hsmkit.apdu.TlvException;
 import io.hsmkit.apdu.TlvWriter;
@@ -87,7 +88,7 @@ class GenerateAsymmetricKeyPairCommandTest {
         .isEqualTo(t.openScChr());
     assertThat(p.template()).extracting(Tlv::tag)
         .containsExactly(0x06, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87);
-    assertThat(p.template().get(0).value()).isEqualTo(Cvc.ID_TA_ECDSA_SHA_256);
+    assertThat(p.template().get(0).value()).isEqualTo(TaAlgorithm.ECDSA_SHA_256.der());
     assertThat(p.template().get(1).value()).isEqualTo(curve.primeBytes());
     byte[] point = p.template().get(6).value();
     assertThat(point).hasSize(1 + 2 * curve.fieldBytes());
@@ -119,7 +120,7 @@ class GenerateAsymmetricKeyPairCommandTest {
 
     Parsed p = parse(response);
     assertThat(p.template()).extracting(Tlv::tag).containsExactly(0x06, 0x81, 0x82);
-    assertThat(p.template().get(0).value()).isEqualTo(Cvc.ID_TA_RSA_V1_5_SHA_256);
+    assertThat(p.template().get(0).value()).isEqualTo(TaAlgorithm.RSA_V1_5_SHA_256.der());
     BigInteger n = new BigInteger(1, p.template().get(1).value());
     assertThat(n.bitLength()).isEqualTo(bits);
     assertThat(p.template().get(1).value()).hasSize(bits / 8);

@@ -2,6 +2,7 @@ package io.hsmkit.card.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hsmkit.apdu.TaAlgorithm;
 import io.hsmkit.apdu.TlvWriter;
 import io.hsmkit.card.CardEnvironment;
 import io.hsmkit.card.TestCard;
@@ -160,7 +161,7 @@ final class KeyTestCard {
         .nest(
             Cvc.TAG_PUBLIC_KEY,
             w ->
-                w.add(0x06, Cvc.ID_TA_ECDSA_SHA_256)
+                w.add(0x06, TaAlgorithm.ECDSA_SHA_256.der())
                     .add(0x81, prime)
                     .add(0x82, curve.aBytes())
                     .add(0x83, b)
@@ -175,7 +176,7 @@ final class KeyTestCard {
         .nest(
             Cvc.TAG_PUBLIC_KEY,
             w ->
-                w.add(0x06, Cvc.ID_TA_RSA_V1_5_SHA_256)
+                w.add(0x06, TaAlgorithm.RSA_V1_5_SHA_256.der())
                     .add(0x82, exponent)
                     .add(0x02, new byte[] {(byte) (bits >> 8), (byte) bits}))
         .toByteArray();

@@ -2,6 +2,7 @@ package io.hsmkit.card.dkek;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hsmkit.apdu.TaAlgorithm;
 import io.hsmkit.card.cvc.Cvc;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
@@ -51,7 +52,7 @@ class KeyBlobProperties {
     ByteArrayOutputStream blob = new ByteArrayOutputStream();
     blob.writeBytes(Dkek.kcv(DKEK));
     blob.write(type == 0 ? KeyBlob.TYPE_EC : type == 1 ? KeyBlob.TYPE_RSA_CRT : type == 2 ? KeyBlob.TYPE_RSA : type);
-    byte[] oid = ecOid ? Cvc.ID_TA_ECDSA_SHA_256 : Cvc.ID_TA_RSA_V1_5_SHA_256;
+    byte[] oid = (ecOid ? TaAlgorithm.ECDSA_SHA_256 : TaAlgorithm.RSA_V1_5_SHA_256).der();
     blob.write(0);
     blob.write(oid.length);
     blob.writeBytes(oid);

@@ -84,7 +84,7 @@ class CrashSafetyTest {
     byte[] body = new io.hsmkit.apdu.TlvWriter()
         .addByte(0x5F29, 0)
         .add(0x42, "UTCA00001")
-        .nest(0x7F49, w -> w.add(0x06, io.hsmkit.card.cvc.Cvc.ID_TA_ECDSA_SHA_256)
+        .nest(0x7F49, w -> w.add(0x06, io.hsmkit.apdu.TaAlgorithm.ECDSA_SHA_256.der())
             .add(0x81, fixed(p.getCurve().getField().getCharacteristic()))
             .add(0x82, fixed(p.getCurve().getA().toBigInteger()))
             .add(0x83, fixed(p.getCurve().getB().toBigInteger()))

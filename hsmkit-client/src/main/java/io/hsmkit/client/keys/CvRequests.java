@@ -1,5 +1,7 @@
 package io.hsmkit.client.keys;
 
+import io.hsmkit.apdu.TaAlgorithm;
+import io.hsmkit.apdu.Tags;
 import io.hsmkit.apdu.Tlv;
 import io.hsmkit.apdu.TlvException;
 import io.hsmkit.apdu.TlvWriter;
@@ -27,9 +29,6 @@ public final class CvRequests {
   /** The CAR OpenSC always sends. */
   public static final String DEFAULT_CAR = "UTCA00001";
 
-  static final byte[] ID_TA_ECDSA_SHA_256 = {0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x02, 0x02, 0x03};
-  static final byte[] ID_TA_RSA_V1_5_SHA_256 = {0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x02, 0x01, 0x02};
-
   /**
    * Bouncy Castle, touched only when a public key is decoded: building the provider costs ~0.3 s
    * and loading any of its classes makes the JVM verify the signed bcprov jar, which commands such
@@ -56,27 +55,29 @@ public final class CvRequests {
    */
   public static byte[] gakpBody(KeySpec spec, String chr) {
     TlvWriter w =
-        new TlvWriter().addByte(0x5F29, 0).add(0x42, DEFAULT_CAR.getBytes(StandardCharsets.US_ASCII));
+        new TlvWriter()
+            .addByte(Tags.Cvc.CPI, 0)
+            .add(Tags.Cvc.CAR, DEFAULT_CAR.getBytes(StandardCharsets.US_ASCII));
     w.nest(
-        0x7F49,
+        Tags.Cvc.PUBLIC_KEY,
         t -> {
           if (spec instanceof KeySpec.Rsa rsa) {
-            t.add(0x06, ID_TA_RSA_V1_5_SHA_256)
-                .add(0x82, new byte[] {0x01, 0x00, 0x01})
-                .add(0x02, new byte[] {(byte) (rsa.bits() >>> 8), (byte) rsa.bits()});
+            t.add(Tags.RsaPublicKey.OID, TaAlgorithm.RSA_V1_5_SHA_256.der())
+                .add(Tags.RsaPublicKey.EXPONENT, new byte[] {0x01, 0x00, 0x01})
+                .add(Tags.RsaPublicKey.KEY_SIZE, new byte[] {(byte) (rsa.bits() >>> 8), (byte) rsa.bits()});
           } else {
             X9ECParameters p = ((KeySpec.Ec) spec).parameters();
             int len = (p.getCurve().getFieldSize() + 7) / 8;
-            t.add(0x06, ID_TA_ECDSA_SHA_256)
-                .add(0x81, BigIntegers.asUnsignedByteArray(len, p.getCurve().getField().getCharacteristic()))
-                .add(0x82, BigIntegers.asUnsignedByteArray(len, p.getCurve().getA().toBigInteger()))
-                .add(0x83, BigIntegers.asUnsignedByteArray(len, p.getCurve().getB().toBigInteger()))
-                .add(0x84, p.getG().getEncoded(false))
-                .add(0x85, BigIntegers.asUnsignedByteArray(p.getN()))
-                .add(0x87, BigIntegers.asUnsignedByteArray(p.getH()));
+            t.add(Tags.EcPublicKey.OID, TaAlgorithm.ECDSA_SHA_256.der())
+                .add(Tags.EcPublicKey.PRIME, BigIntegers.asUnsignedByteArray(len, p.getCurve().getField().getCharacteristic()))
+                .add(Tags.EcPublicKey.A, BigIntegers.asUnsignedByteArray(len, p.getCurve().getA().toBigInteger()))
+                .add(Tags.EcPublicKey.B, BigIntegers.asUnsignedByteArray(len, p.getCurve().getB().toBigInteger()))
+                .add(Tags.EcPublicKey.G, p.getG().getEncoded(false))
+                .add(Tags.EcPublicKey.ORDER, BigIntegers.asUnsignedByteArray(p.getN()))
+                .add(Tags.EcPublicKey.COFACTOR, BigIntegers.asUnsignedByteArray(p.getH()));
           }
         });
-    return w.add(0x5F20, chr.getBytes(StandardCharsets.US_ASCII)).toByteArray();
+    return w.add(Tags.Cvc.CHR, chr.getBytes(StandardCharsets.US_ASCII)).toByteArray();
   }
 
   /**
@@ -85,17 +86,17 @@ public final class CvRequests {
    */
   public static PublicKey publicKey(byte[] request) throws TlvException {
     Tlv outer = Tlv.parseFirst(request);
-    Tlv cvc = outer.tag() == 0x67 ? child(outer, 0x7F21) : outer;
-    Tlv body = child(cvc, 0x7F4E);
-    List<Tlv> key = child(body, 0x7F49).children();
+    Tlv cvc = outer.tag() == Tags.Cvc.AUTHENTICATED_REQUEST ? child(outer, Tags.Cvc.CVC) : outer;
+    Tlv body = child(cvc, Tags.Cvc.BODY);
+    List<Tlv> key = child(body, Tags.Cvc.PUBLIC_KEY).children();
     try {
-      if (Tlv.find(key, 0x86).isPresent()) {
-        BigInteger p = new BigInteger(1, Tlv.find(key, 0x81).orElseThrow(() -> new TlvException("no prime")).value());
+      if (Tlv.find(key, Tags.EcPublicKey.POINT).isPresent()) {
+        BigInteger p = new BigInteger(1, Tlv.find(key, Tags.EcPublicKey.PRIME).orElseThrow(() -> new TlvException("no prime")).value());
         String curve = KeySpec.curveByPrime(p).orElseThrow(() -> new TlvException("unknown curve"));
-        return Bc.ecPublicKey(curve, Tlv.find(key, 0x86).get().value());
+        return Bc.ecPublicKey(curve, Tlv.find(key, Tags.EcPublicKey.POINT).get().value());
       }
-      BigInteger n = new BigInteger(1, Tlv.find(key, 0x81).orElseThrow(() -> new TlvException("no modulus")).value());
-      BigInteger e = new BigInteger(1, Tlv.find(key, 0x82).orElseThrow(() -> new TlvException("no exponent")).value());
+      BigInteger n = new BigInteger(1, Tlv.find(key, Tags.RsaPublicKey.MODULUS).orElseThrow(() -> new TlvException("no modulus")).value());
+      BigInteger e = new BigInteger(1, Tlv.find(key, Tags.RsaPublicKey.EXPONENT).orElseThrow(() -> new TlvException("no exponent")).value());
       return KeyFactory.getInstance("RSA", Bc.INSTANCE).generatePublic(new RSAPublicKeySpec(n, e));
     } catch (GeneralSecurityException | IllegalArgumentException ex) {
       throw new TlvException("public key in the CV request does not decode: " + ex.getMessage());
@@ -105,8 +106,9 @@ public final class CvRequests {
   /** The CHR (5F20) of a CV request or certificate. */
   public static String chr(byte[] request) throws TlvException {
     Tlv outer = Tlv.parseFirst(request);
-    Tlv cvc = outer.tag() == 0x67 ? child(outer, 0x7F21) : outer;
-    return new String(child(child(cvc, 0x7F4E), 0x5F20).value(), StandardCharsets.US_ASCII);
+    Tlv cvc = outer.tag() == Tags.Cvc.AUTHENTICATED_REQUEST ? child(outer, Tags.Cvc.CVC) : outer;
+    return new String(
+        child(child(cvc, Tags.Cvc.BODY), Tags.Cvc.CHR).value(), StandardCharsets.US_ASCII);
   }
 
   private static Tlv child(Tlv parent, int tag) throws TlvException {
