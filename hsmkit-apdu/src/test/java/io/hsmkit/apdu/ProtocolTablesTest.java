@@ -176,6 +176,11 @@ class ProtocolTablesTest {
   }
 
   @Test
+  void pinReferences_asOpenScNamesThem() throws Exception {
+    assertThat(intConstants(PinReferences.class)).containsExactlyInAnyOrder(0x81, 0x88, 0x85, 0x86);
+  }
+
+  @Test
   void aid_isImmutable() {
     byte[] copy = Aid.SMARTCARD_HSM.bytes();
     copy[0] = 0;

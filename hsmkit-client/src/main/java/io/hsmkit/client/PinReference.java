@@ -1,9 +1,11 @@
 package io.hsmkit.client;
 
+import io.hsmkit.apdu.PinReferences;
+
 /** PIN references of the SmartCard-HSM (OpenSC {@code ID_USER_PIN}, {@code ID_SO_PIN}). */
 public enum PinReference {
-  USER(0x81, "user PIN"),
-  SO(0x88, "SO-PIN");
+  USER(PinReferences.USER_PIN, "user PIN"),
+  SO(PinReferences.SO_PIN, "SO-PIN");
 
   private final int p2;
   private final String displayName;

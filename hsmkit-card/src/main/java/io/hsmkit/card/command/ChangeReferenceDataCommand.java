@@ -1,6 +1,7 @@
 package io.hsmkit.card.command;
 
 import io.hsmkit.apdu.CommandApdu;
+import io.hsmkit.apdu.PinReferences;
 import io.hsmkit.apdu.StatusWord;
 import io.hsmkit.card.dispatch.CommandContext;
 import io.hsmkit.card.dispatch.CommandHandler;
@@ -25,8 +26,8 @@ public final class ChangeReferenceDataCommand implements CommandHandler {
     byte[] data = apdu.data();
     try {
       switch (apdu.p2()) {
-        case 0x81 -> changeUser(ctx, data);
-        case 0x88 -> changeSo(ctx, data);
+        case PinReferences.USER_PIN -> changeUser(ctx, data);
+        case PinReferences.SO_PIN -> changeSo(ctx, data);
         default -> throw new SwException(StatusWord.INCORRECT_P1P2);
       }
     } finally {

@@ -24,7 +24,7 @@ public final class DeleteFileCommand implements CommandHandler {
     ctx.requireUserPin();
     byte[] d = apdu.data();
     int fid = ((d[0] & 0xFF) << 8) | (d[1] & 0xFF);
-    if (fid == 0xCC00 || fid == FileIds.DEV_AUT) {
+    if (fid == FileIds.KEY_PREFIX << 8 || fid == FileIds.DEV_AUT) { // the device key CC00
       throw new SwException(StatusWord.CONDITIONS_OF_USE_NOT_SATISFIED);
     }
     if (FileIds.isKey(fid)) {

@@ -1,6 +1,7 @@
 package io.hsmkit.card.command;
 
 import io.hsmkit.apdu.CommandApdu;
+import io.hsmkit.apdu.PinReferences;
 import io.hsmkit.apdu.StatusWord;
 import io.hsmkit.card.dispatch.CommandContext;
 import io.hsmkit.card.dispatch.CommandHandler;
@@ -19,7 +20,7 @@ public final class ResetRetryCounterCommand implements CommandHandler {
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {
-    if ((apdu.p1() != 0x00 && apdu.p1() != 0x01) || apdu.p2() != 0x81) {
+    if ((apdu.p1() != 0x00 && apdu.p1() != 0x01) || apdu.p2() != PinReferences.USER_PIN) {
       throw new SwException(StatusWord.INCORRECT_P1P2);
     }
     ctx.requireInitialized();

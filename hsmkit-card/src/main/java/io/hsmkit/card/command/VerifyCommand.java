@@ -1,6 +1,7 @@
 package io.hsmkit.card.command;
 
 import io.hsmkit.apdu.CommandApdu;
+import io.hsmkit.apdu.PinReferences;
 import io.hsmkit.apdu.StatusWord;
 import io.hsmkit.card.dispatch.CommandContext;
 import io.hsmkit.card.dispatch.CommandHandler;
@@ -31,13 +32,13 @@ public final class VerifyCommand implements CommandHandler {
       throw new SwException(StatusWord.INCORRECT_P1P2);
     }
     switch (apdu.p2()) {
-      case 0x81 -> {
+      case PinReferences.USER_PIN -> {
         return user(ctx, apdu);
       }
-      case 0x88 -> {
+      case PinReferences.SO_PIN -> {
         return so(ctx, apdu);
       }
-      case 0x85, 0x86 -> throw new SwException(StatusWord.REFERENCED_DATA_NOT_FOUND);
+      case PinReferences.PIN_PAD, PinReferences.BIOMETRIC -> throw new SwException(StatusWord.REFERENCED_DATA_NOT_FOUND);
       default -> throw new SwException(StatusWord.INCORRECT_P1P2);
     }
   }
