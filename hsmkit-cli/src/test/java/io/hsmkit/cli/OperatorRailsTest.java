@@ -121,6 +121,8 @@ class OperatorRailsTest {
     assertThat(waited.exit()).as(waited.err()).isZero();
     assertThat(waited.out()).contains("User PIN");
     assertThat(cli.run("--wait=-1", "status").exit()).isEqualTo(2);
+    assertThat(cli.ok("--wait", "5", "status").out()).contains("User PIN");
+    assertThat(Main.firstCommand(new String[] {"--wait", "5", "status"})).isEqualTo("status");
   }
 
   @Test
@@ -320,5 +322,33 @@ class OperatorRailsTest {
     assertThat(wrong.exit()).isEqualTo(1);
     assertThat(wrong.err()).contains(typo.toString()).contains("mistyped")
         .doesNotContain("wrong password");
+  }
+
+  /**
+   * The host record of imported shares: a, b, a into a 3-share DKEK is refused before the card sees
+   * the repeat (a real chip would XOR a out again); a new DKEK set (re-init) starts afresh.
+   */
+  @Test
+  void dkekImport_sameShareAgainInOneSet_refusedByTheHostRecord() throws Exception {
+    cli.env.put("HSMKIT_DKEK_PASSWORD", "share-password");
+    Path a = home.resolve("a.pbe");
+    Path b = home.resolve("b.pbe");
+    cli.ok("dkek", "create", a.toString());
+    cli.ok("dkek", "create", b.toString());
+    cli.ok("init", "--so-pin", SO, "--dkek-shares", "3", "--force");
+    cli.ok("dkek", "import", a.toString());
+    cli.ok("dkek", "import", b.toString());
+    Path record = home.resolve("dkek-imports");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(record))).isEqualTo("rw-------");
+    assertThat(Files.readAllLines(record)).hasSize(2);
+    CliRunner.Result again = cli.run("dkek", "import", a.toString());
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).contains("imported into device").contains("host record");
+    assertThat(cli.ok("status").out()).contains("1 share(s) still missing");
+
+    cli.ok("init", "--so-pin", SO, "--dkek-shares", "2", "--force");
+    cli.ok("dkek", "import", a.toString()); // a new DKEK: the old record no longer applies
+    assertThat(Files.readAllLines(record)).hasSize(1);
   }
 }

@@ -345,9 +345,24 @@ public final class DkekCommand {
         Arrays.fill(pwd, (byte) 0);
       }
       DkekStatus after;
+      ImportedShares record = new ImportedShares(io.hsmkit.token.TokenSpec.home(ctx().env()));
       try {
         refuseDegenerate(before, share);
+        String serial = new io.hsmkit.client.keys.KeyManager(s).serial();
+        boolean firstOfSet = before.outstanding() == before.totalShares();
+        if (!firstOfSet && record.seen(serial, share)) {
+          throw new CliException(CliException.REFUSED, "this share was imported into device "
+              + serial + " already (host record " + record.file() + "); a second import would"
+              + " cancel it out of the DKEK. Import each custodian's own share");
+        }
         after = s.importDkekShare(share);
+        try {
+          record.record(serial, share, firstOfSet);
+        } catch (IOException e) {
+          ctx().err().println("hsmkit: warning: cannot update the host record " + record.file()
+              + " of imported shares (" + e.getMessage() + "); a repeated share will not be"
+              + " recognised on this device");
+        }
       } finally {
         Arrays.fill(share, (byte) 0);
       }
