@@ -57,7 +57,8 @@ class OperatorRailsTest {
     CliRunner.ScriptedTerminal t = new CliRunner.ScriptedTerminal("node");
     cli.terminal = t;
     cli.ok("keys", "delete", "--id", "01");
-    assertThat(t.shown.toString()).contains("Type node");
+    assertThat(t.shown.toString())
+        .contains("This deletes key ref 1 (id 01, label \"node\") for good. Type node to go on");
     assertThat(cli.ok("keys", "list").out()).contains("No keys.");
 
     cli.terminal = null;

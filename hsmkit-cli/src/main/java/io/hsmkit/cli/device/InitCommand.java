@@ -106,9 +106,7 @@ public final class InitCommand extends TokenCommand {
           if (ctx().secrets().terminal().isEmpty()) {
             throw CliException.usage(what + "; back up first (hsmkit backup) or add --force");
           }
-          io.hsmkit.cli.support.Confirm.require(ctx(), false, "This device holds "
-              + (keys > 0 ? keys + " key" + (keys == 1 ? "" : "s") : "an imported DKEK") + "; "
-              + what, "yes");
+          io.hsmkit.cli.support.Confirm.require(ctx(), false, what, "yes");
         }
       }
       if (dkek.none) {

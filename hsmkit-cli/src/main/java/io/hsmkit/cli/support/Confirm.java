@@ -11,7 +11,7 @@ public final class Confirm {
   /**
    * Returns when confirmed; otherwise throws a usage error (exit 2), nothing changed.
    *
-   * @param what what is about to happen, e.g. "deleting key ref 1 (id 01, label \"node\")"
+   * @param what what is about to happen, e.g. "this deletes key ref 1 (id 01)"
    * @param word what the user must type, e.g. the key's label or "yes"
    */
   public static void require(CliContext ctx, boolean force, String what, String word) {
@@ -20,12 +20,18 @@ public final class Confirm {
     }
     var terminal = ctx.secrets().terminal();
     if (terminal.isEmpty()) {
-      throw CliException.usage(what + " cannot be undone; confirm on a terminal or add --force");
+      throw CliException.usage(Text.safe(what) + " for good; confirm on a terminal or add --force");
     }
-    String answer = terminal.get().readLine(
-        Text.safe(what) + " cannot be undone. Type " + Text.safe(word) + " to go on: ");
+    String answer = terminal.get().readLine(Character.toUpperCase(what.charAt(0))
+        + Text.safe(what.substring(1)) + " for good. Type " + word + " to go on: ");
     if (answer == null || !answer.strip().equals(word)) {
       throw CliException.usage("not confirmed; nothing was changed");
     }
+  }
+
+  /** What to type to confirm an action on a labelled object: the label, if it can be typed. */
+  public static String wordFor(String label) {
+    return label.isBlank() || !Text.safe(label).equals(label) || !label.equals(label.strip())
+        ? "yes" : label;
   }
 }
