@@ -81,8 +81,15 @@ public final class HsmkitCommand implements CliContext, Callable<Integer> {
   String token;
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
-      description = "Log more (connections, retries, APDU headers) and show stack traces on errors.")
+      description = "Log more (connections, retries, the APDU trace with PINs, shares and decrypted"
+          + " data left out) and show stack traces on errors.")
   boolean verbose;
+
+  @Option(names = "--wait", scope = ScopeType.INHERIT, arity = "0..1", fallbackValue = "30",
+      paramLabel = "SECONDS",
+      description = "If the emulated token is in use by another process, wait up to SECONDS for it"
+          + " (30 when given without a value; default: do not wait).")
+  Integer waitSeconds;
 
   public HsmkitCommand(Map<String, String> env, Secrets secrets, PrintWriter out, PrintWriter err) {
     this.env = env;
@@ -124,6 +131,14 @@ public final class HsmkitCommand implements CliContext, Callable<Integer> {
   @Override
   public boolean verbose() {
     return verbose || "1".equals(env.get("HSMKIT_DEBUG"));
+  }
+
+  @Override
+  public java.time.Duration lockWait() {
+    if (waitSeconds != null && (waitSeconds < 0 || waitSeconds > 86400)) {
+      throw CliException.usage("--wait must be between 0 and 86400 seconds");
+    }
+    return java.time.Duration.ofSeconds(waitSeconds == null ? 0 : waitSeconds);
   }
 
   @Override

@@ -13,8 +13,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point. The only place that chooses exit codes: 0 success, 1 the card refused (or could
- * not be reached), 2 usage or validation error. Errors are one line without a stack trace unless
+ * Entry point. The only place that chooses exit codes: 0 success, 1 the card refused or is
+ * unavailable (could not be reached, in use by another process), 2 usage or validation error (a key
+ * of the wrong type for the operation included). Errors are one line without a stack trace unless
  * {@code --verbose} or {@code HSMKIT_DEBUG=1}.
  */
 public final class Main {
@@ -110,6 +111,8 @@ public final class Main {
       String a = args[i];
       if (a.equals("--token")) {
         i++;
+      } else if (a.equals("--wait") && i + 1 < args.length && args[i + 1].matches("\\d+")) {
+        i++;
       } else if (a.equals("--")) {
         return null;
       } else if (!a.startsWith("-")) {
@@ -143,6 +146,12 @@ public final class Main {
     }
     if (!(ex instanceof HsmException) && !(ex instanceof StateException) && fileProblem(ex) != null) {
       return CliException.USAGE;
+    }
+    if (ex instanceof io.hsmkit.client.KeyTypeException) {
+      return CliException.USAGE; // the command line named a key that cannot do this
+    }
+    if (ex instanceof io.hsmkit.card.state.StateBusyException) {
+      return CliException.REFUSED; // the token is unavailable, as a card another process holds
     }
     if (ex instanceof StateException) {
       return CliException.USAGE;

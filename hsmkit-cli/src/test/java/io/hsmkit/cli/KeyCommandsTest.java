@@ -91,7 +91,7 @@ class KeyCommandsTest {
   @Test
   void delete_removesKey() {
     cli.ok("keys", "generate", "--type", "rsa:1024", "--id", "10", "--label", "NKHSM2 RSA Key");
-    cli.ok("keys", "delete", "--id", "10");
+    cli.ok("keys", "delete", "--id", "10", "--force");
     assertThat(cli.ok("keys", "list").out()).contains("No keys.");
   }
 

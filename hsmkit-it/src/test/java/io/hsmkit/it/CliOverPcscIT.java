@@ -152,7 +152,7 @@ class CliOverPcscIT extends InteropTestBase {
     assertThat(ok("--token", b, "keys", "list").stdout()).contains("node").contains("rsa").contains("ca");
 
     // keys delete
-    pcsc("keys", "delete", "--id", "02");
+    pcsc("keys", "delete", "--id", "02", "--force"); // no terminal here: --force, or it asks
     assertThat(pcsc("keys", "list").stdout()).doesNotContain(" rsa ");
 
     // PIN life cycle: change, wrong PIN, unblock with the SO-PIN, SO-PIN change

@@ -75,12 +75,15 @@ class MofNRunbookIT extends InteropTestBase {
     harness.swapCard(temp.resolve("second"));
     initializeWithOneDkekShare();
     Map<String, String> noEnv = Map.of();
-    // two shares are below the threshold: the password comes out wrong and nothing is imported
+    // two shares are below the threshold (sc-hsm-tool's notes do not say it): the password comes
+    // out wrong, the message names the share files and the likely causes, nothing is imported
     Tool.Result tooFew = harness.hsmkit(noEnv, "--token", "pcsc", "dkek", "import",
         file.toString(), "--shares", "2", "--share-file", shareFile(shares.get(1)).toString(),
         "--share-file", shareFile(shares.get(3)).toString());
     assertThat(tooFew.exit()).as(tooFew.describe()).isEqualTo(1);
-    assertThat(tooFew.stderr()).as(tooFew.describe()).contains("wrong password");
+    assertThat(tooFew.stderr()).as(tooFew.describe())
+        .contains("the 2 password shares given").contains("fewer shares than the threshold")
+        .doesNotContain("wrong password");
     Tool.Result pending = OpenSc.ok(OpenSc.scHsmStatus());
     assertThat(OpenSc.lines(pending.output()))
         .as(pending.describe())

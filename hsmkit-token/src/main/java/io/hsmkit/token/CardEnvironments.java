@@ -48,7 +48,11 @@ public final class CardEnvironments {
       try {
         secret = Files.readAllBytes(file);
       } catch (IOException e) {
-        throw new StateException("cannot read the card secret file " + file + ": " + e, e);
+        String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+            : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+            : Files.isDirectory(file) ? "it is a directory"
+            : e.getMessage();
+        throw new StateException("cannot read the card secret file " + file + ": " + why, e);
       }
       int n = secret.length;
       if (n > 0 && secret[n - 1] == '\n') {

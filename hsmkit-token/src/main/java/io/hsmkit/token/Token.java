@@ -5,6 +5,7 @@ import io.hsmkit.card.CardOs;
 import io.hsmkit.card.state.StateException;
 import io.hsmkit.client.PcscTransport;
 import io.hsmkit.client.SmartCardHsmSession;
+import io.hsmkit.client.TracingTransport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,15 +39,27 @@ public final class Token implements AutoCloseable {
    */
   public static Token open(TokenSpec spec, Map<String, String> env)
       throws IOException, StateException {
+    return open(spec, env, null);
+  }
+
+  /**
+   * Opens the token; with a {@code trace} sink every APDU goes to it as a line, PINs, shares and
+   * decrypted data left out ({@link TracingTransport}), whatever the token kind.
+   */
+  public static Token open(TokenSpec spec, Map<String, String> env,
+      java.util.function.Consumer<String> trace)
+      throws IOException, StateException {
     if (spec.kind() == TokenSpec.Kind.EMULATED) {
       Path dir = Path.of(spec.value());
       CardOs card = CardOs.open(dir, CardEnvironments.environment(null, env));
       card.powerOn();
       ApduTransport t = card::process;
-      return new Token(spec, t, card, "emulated token " + dir.toAbsolutePath().normalize());
+      return new Token(spec, trace != null ? new TracingTransport(t, trace) : t, card,
+          "emulated token " + dir.toAbsolutePath().normalize());
     }
     PcscTransport t = PcscTransport.open(spec.value());
-    return new Token(spec, t, null, "reader \"" + t.readerName() + "\"");
+    return new Token(spec, trace != null ? new TracingTransport(t, trace) : t, null,
+        "reader \"" + t.readerName() + "\"");
   }
 
   /** A token on an embedded card opened by the caller (tests with their own storage backend). */

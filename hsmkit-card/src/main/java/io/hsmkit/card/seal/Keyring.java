@@ -124,11 +124,11 @@ public final class Keyring {
     }
     if (stored.length == 0) {
       return Optional.of("this card state was initialized without an extra secret, but one is"
-          + " given (HSMKIT_CARD_SECRET / --secret-file)");
+          + " given");
     }
     if (extraSecret.length == 0) {
-      return Optional.of("this card state was initialized with an extra secret; give it with"
-          + " --secret-file or HSMKIT_CARD_SECRET");
+      return Optional.of("this card state was initialized with an extra secret, and none is"
+          + " given");
     }
     return MessageDigest.isEqual(stored, secretCheck(v.salt()))
         ? Optional.empty()

@@ -102,8 +102,10 @@ public final class FileStateStore implements StateStore {
       }
       if (lock == null) {
         channel.close();
-        throw new StateException(
-            "card state " + abs + " is in use by another process (lock on " + lockPath + ")");
+        java.util.OptionalLong holder = lockHolder(lockPath);
+        throw new StateBusyException("card state " + abs + " is in use by "
+            + (holder.isPresent() ? "process " + holder.getAsLong() : "another process")
+            + " (lock on " + lockPath + ")", holder);
       }
       channel.truncate(0);
       channel.write(
@@ -239,6 +241,20 @@ public final class FileStateStore implements StateStore {
       // the lock goes with the channel anyway
     }
     closeQuietly(lockChannel);
+  }
+
+  /**
+   * The PID the holder wrote into the lock file, if that process is alive: a holder that has not
+   * written its PID yet leaves the one of an earlier, dead holder there, which must not be named.
+   */
+  static java.util.OptionalLong lockHolder(Path lockPath) {
+    try {
+      long pid = Long.parseLong(Files.readString(lockPath, StandardCharsets.US_ASCII).strip());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent()
+          ? java.util.OptionalLong.of(pid) : java.util.OptionalLong.empty();
+    } catch (IOException | NumberFormatException e) {
+      return java.util.OptionalLong.empty();
+    }
   }
 
   /** Missing parents (e.g. a new HSMKIT_HOME) are made 0700 too, whatever the umask. */

@@ -323,11 +323,45 @@ public final class CaCommands {
 
   @Command(name = "list", description = "List the certificates stored with card keys.")
   public static final class ListCerts extends TokenCommand {
+    @Option(names = "--json", description = "Print JSON for scripts: an array of {keyRef, id,"
+        + " label, subject, issuer, serial, notBefore, notAfter, sha256}, or {keyRef, id, label,"
+        + " error} for a certificate that does not decode.")
+    boolean json;
+
     @Override
     protected int run(Token token) throws IOException, HsmException {
       SmartCardHsmSession s = token.session();
       s.select();
       List<KeyInfo> keys = new KeyManager(s).list();
+      if (json) {
+        List<Object> out = new ArrayList<>();
+        for (KeyInfo k : keys) {
+          if (k.certificate() == null) {
+            continue;
+          }
+          java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+          m.put("keyRef", k.keyRef());
+          m.put("id", k.idHex());
+          m.put("label", k.label());
+          try {
+            X509Certificate c = parseCertificate(k.certificate());
+            m.put("subject", c.getSubjectX500Principal().getName());
+            m.put("issuer", c.getIssuerX500Principal().getName());
+            m.put("serial", c.getSerialNumber().toString(16));
+            m.put("notBefore", c.getNotBefore().toInstant().toString());
+            m.put("notAfter", c.getNotAfter().toInstant().toString());
+            m.put("sha256", java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(k.certificate())));
+          } catch (CertificateException e) {
+            m.put("error", "unreadable certificate");
+          } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+          }
+          out.add(m);
+        }
+        ctxOut().println(io.hsmkit.client.json.Json.write(out));
+        return 0;
+      }
       int n = 0;
       for (KeyInfo k : keys) {
         if (k.certificate() == null) {

@@ -90,10 +90,14 @@ public final class DemoCommand implements Callable<Integer> {
     Path backup = dir.resolve("backup");
     String principal;
     byte[] spki;
-    try (Token a = Token.open(new TokenSpec(TokenSpec.Kind.EMULATED, dir.resolve("hsm-a").toString()))) {
+    TokenSpec first = new TokenSpec(TokenSpec.Kind.EMULATED, dir.resolve("hsm-a").toString());
+    TokenSpec second = new TokenSpec(TokenSpec.Kind.EMULATED, dir.resolve("hsm-b").toString());
+    try (Token a = Token.open(first)) {
       SmartCardHsmSession s = a.session();
-      step("2. Initialize the HSM with one DKEK share",
-          "hsmkit init --so-pin " + SO_PIN + " --pin " + PIN + " --dkek-shares 1");
+      step("2. Initialize the HSM with one DKEK share (here the emulated token " + first.value()
+              + "; a real one is --token pcsc)",
+          "export HSMKIT_TOKEN=" + first + "; hsmkit init --so-pin " + SO_PIN + " --pin " + PIN
+              + " --dkek-shares 1");
       s.initialize(new InitializeRequest(soPin, pin, 0x0001, 3, 1));
       step("3. Import the share (password-protected file)", "hsmkit dkek import dkek-share-1.pbe");
       byte[] decrypted = DkekShareFile.decrypt(Files.readAllBytes(pbe), password,
@@ -121,10 +125,12 @@ public final class DemoCommand implements Callable<Integer> {
       }
       java.util.Arrays.fill(decrypted, (byte) 0);
     }
-    try (Token b = Token.open(new TokenSpec(TokenSpec.Kind.EMULATED, dir.resolve("hsm-b").toString()))) {
+    try (Token b = Token.open(second)) {
       SmartCardHsmSession s = b.session();
-      step("8. A replacement HSM: initialize it and import the same share",
-          "hsmkit --token pcsc:NEW init ... --dkek-shares 1 && hsmkit dkek import dkek-share-1.pbe");
+      step("8. A replacement HSM (the emulated token " + second.value()
+              + "): initialize it and import the same share",
+          "export HSMKIT_TOKEN=" + second + "; hsmkit init --so-pin " + SO_PIN + " --pin " + PIN
+              + " --dkek-shares 1 && hsmkit dkek import dkek-share-1.pbe");
       s.initialize(new InitializeRequest(soPin, pin, 0x0001, 3, 1));
       out.printf("   DKEK key check value : %s (same DKEK)%n", s.importDkekShare(share).kcvHex());
       step("9. Restore and prove each key signs for its recorded public key", "hsmkit restore backup/ --verify");

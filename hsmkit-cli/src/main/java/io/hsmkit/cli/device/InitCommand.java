@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code hsmkit init}: INITIALIZE DEVICE with the rails {@code sc-hsm-tool} lacks. Refused before
  * anything is sent: an SO-PIN that is not 16 hex digits, a user PIN outside 6..15 characters, no
- * explicit DKEK decision, and re-initializing a card that holds keys without {@code --force}.
+ * explicit DKEK decision, and re-initializing a card that holds keys or an imported DKEK without
+ * confirmation on a terminal or {@code --force}.
  */
 @Command(
     name = "init",
@@ -51,7 +52,7 @@ public final class InitCommand extends TokenCommand {
     boolean none;
   }
 
-  @Option(names = "--force", description = "Re-initialize even if the device holds keys (they are erased).")
+  @Option(names = "--force", description = "Re-initialize without asking even if the device holds keys or an imported DKEK (they are erased; needed without a terminal).")
   boolean force;
 
   @Override
@@ -93,12 +94,19 @@ public final class InitCommand extends TokenCommand {
       boolean initialized = s.pinStatus(PinReference.SO).state() != PinStatus.State.NOT_INITIALIZED;
       if (initialized && !force) {
         int keys = new KeyManager(s).keyRefs().size();
-        if (keys > 0) {
-          throw new CliException(
-              CliException.USAGE,
-              "the device holds " + keys + " key" + (keys == 1 ? "" : "s")
-                  + "; re-initializing erases " + (keys == 1 ? "it" : "them all")
-                  + ". Back up first (hsmkit backup) or add --force");
+        var dkekNow = s.dkekStatus();
+        boolean imported = dkekNow.isPresent()
+            && dkekNow.get().totalShares() - dkekNow.get().outstanding() > 0;
+        if (keys > 0 || imported) {
+          String what = "re-initializing erases "
+              + (keys > 0 ? keys + " key" + (keys == 1 ? "" : "s") : "")
+              + (keys > 0 && imported ? " and " : "")
+              + (imported ? "the imported DKEK" + (dkekNow.get().kcvKnown()
+                  ? " (KCV " + dkekNow.get().kcvHex() + ")" : "") : "");
+          if (ctx().secrets().terminal().isEmpty()) {
+            throw CliException.usage(what + "; back up first (hsmkit backup) or add --force");
+          }
+          io.hsmkit.cli.support.Confirm.require(ctx(), false, what, "yes");
         }
       }
       if (dkek.none) {

@@ -157,8 +157,10 @@ public final class DkekCommand {
       PrintWriter out = ctx.out();
       List<String> texts = new ArrayList<>();
       for (PasswordShares.Share s : split.shares()) {
-        texts.add(String.format("Share %d of %d%nPrime       : %s%nShare ID    : %d%nShare value : %s%n",
-            s.id(), shares, PasswordShares.format(split.prime()), s.id(), PasswordShares.format(s.value())));
+        texts.add(String.format("Share %d of %d (any %d recreate the password)%nPrime       : %s%n"
+                + "Share ID    : %d%nShare value : %s%n",
+            s.id(), shares, threshold, PasswordShares.format(split.prime()), s.id(),
+            PasswordShares.format(s.value())));
       }
       String intro = String.format("The password is split into %d shares; any %d recreate it.", shares, threshold);
       if (shareDir != null) {
@@ -212,8 +214,16 @@ public final class DkekCommand {
     }
   }
 
-  /** Parses a share as printed by create (or noted from sc-hsm-tool). */
-  static PasswordShares.Share readShare(Path f, BigInteger[] prime) throws IOException {
+  /** A password share as a custodian noted it, and the file it came from. */
+  record Noted(Path file, BigInteger prime, PasswordShares.Share share, Integer threshold) {}
+
+  private static final Pattern THRESHOLD = Pattern.compile("any (\\d+) recreate the password");
+
+  /**
+   * Parses a share as printed by create (or noted from sc-hsm-tool); hsmkit's shares also say how
+   * many recreate the password.
+   */
+  static Noted readShare(Path f) throws IOException {
     String t = Files.readString(f);
     Matcher p = Pattern.compile("Prime\\s*:\\s*([0-9a-fA-F: ]+)").matcher(t);
     Matcher id = Pattern.compile("Share ID\\s*:\\s*(\\d+)").matcher(t);
@@ -221,12 +231,66 @@ public final class DkekCommand {
     if (!p.find() || !id.find() || !v.find()) {
       throw CliException.usage(f + " is not a password share (Prime, Share ID, Share value)");
     }
-    BigInteger pr = PasswordShares.parse(p.group(1).trim());
-    if (prime[0] != null && !prime[0].equals(pr)) {
-      throw CliException.usage(f + " has a different prime than the other shares");
+    Matcher th = THRESHOLD.matcher(t);
+    try {
+      return new Noted(f, PasswordShares.parse(p.group(1).trim()),
+          new PasswordShares.Share(Integer.parseInt(id.group(1)),
+              PasswordShares.parse(v.group(1).trim())),
+          th.find() ? Integer.valueOf(th.group(1)) : null);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(f + ": " + e.getMessage());
     }
-    prime[0] = pr;
-    return new PasswordShares.Share(Integer.parseInt(id.group(1)), PasswordShares.parse(v.group(1).trim()));
+  }
+
+  /**
+   * Checks the shares belong together before they are combined, naming the odd file: the prime
+   * most of them have is the right one; the same share twice; fewer shares than they say are
+   * needed.
+   */
+  static void checkTogether(List<Noted> noted) {
+    java.util.Map<BigInteger, List<Path>> byPrime = new java.util.LinkedHashMap<>();
+    for (Noted n : noted) {
+      byPrime.computeIfAbsent(n.prime(), k -> new ArrayList<>()).add(n.file());
+    }
+    if (byPrime.size() > 1) {
+      List<List<Path>> groups = new ArrayList<>(byPrime.values());
+      groups.sort((a, b) -> b.size() - a.size());
+      if (groups.get(0).size() > groups.get(1).size()) {
+        List<Path> odd = new ArrayList<>();
+        groups.subList(1, groups.size()).forEach(odd::addAll);
+        throw CliException.usage(names(odd) + (odd.size() == 1 ? " has" : " have")
+            + " another prime than " + names(groups.get(0)) + ": a share of another split (another"
+            + " share file); give the shares of this file's custodians");
+      }
+      throw CliException.usage("the password shares have different primes ("
+          + String.join(" vs ", groups.stream().map(DkekCommand::names).toList())
+          + "): they come from different splits; give the shares of this file's custodians");
+    }
+    java.util.Map<Integer, List<Path>> byId = new java.util.LinkedHashMap<>();
+    for (Noted n : noted) {
+      byId.computeIfAbsent(n.share().id(), k -> new ArrayList<>()).add(n.file());
+    }
+    for (var e : byId.entrySet()) {
+      if (e.getValue().size() > 1) {
+        throw CliException.usage(names(e.getValue()) + " are the same share (Share ID "
+            + e.getKey() + "); give shares of different custodians");
+      }
+    }
+    int need = noted.stream().map(Noted::threshold).filter(java.util.Objects::nonNull)
+        .mapToInt(Integer::intValue).max().orElse(0);
+    if (noted.size() < need) {
+      throw CliException.usage("the password shares say any " + need + " recreate the password, but "
+          + noted.size() + " " + (noted.size() == 1 ? "was" : "were") + " given (" + names(files(noted))
+          + "); give " + (need - noted.size()) + " more with --share-file");
+    }
+  }
+
+  static List<Path> files(List<Noted> noted) {
+    return noted.stream().map(Noted::file).toList();
+  }
+
+  static String names(List<Path> files) {
+    return String.join(", ", files.stream().map(Path::toString).toList());
   }
 
   @Command(name = "import", description = "Import a DKEK share file into the device (no PIN needed).")
@@ -281,9 +345,24 @@ public final class DkekCommand {
         Arrays.fill(pwd, (byte) 0);
       }
       DkekStatus after;
+      ImportedShares record = new ImportedShares(io.hsmkit.token.TokenSpec.home(ctx().env()));
       try {
         refuseDegenerate(before, share);
+        String serial = new io.hsmkit.client.keys.KeyManager(s).serial();
+        boolean firstOfSet = before.outstanding() == before.totalShares();
+        if (!firstOfSet && record.seen(serial, share)) {
+          throw new CliException(CliException.REFUSED, "this share was imported into device "
+              + serial + " already (host record " + record.file() + "); a second import would"
+              + " cancel it out of the DKEK. Import each custodian's own share");
+        }
         after = s.importDkekShare(share);
+        try {
+          record.record(serial, share, firstOfSet);
+        } catch (IOException e) {
+          ctx().err().println("hsmkit: warning: cannot update the host record " + record.file()
+              + " of imported shares (" + e.getMessage() + "); a repeated share will not be"
+              + " recognised on this device");
+        }
       } finally {
         Arrays.fill(share, (byte) 0);
       }
@@ -351,6 +430,12 @@ public final class DkekCommand {
             Arrays.fill(padded, (byte) 0);
           }
         }
+        if (mofn) {
+          throw new CliException(CliException.REFUSED, "the " + shareFiles.size()
+              + " password shares given (" + names(shareFiles) + ") do not give the password of "
+              + file + ": fewer shares than the threshold set when it was made, a mistyped share"
+              + " value, or shares of another share file; nothing was imported");
+        }
         throw new CliException(CliException.REFUSED, e.getMessage());
       }
     }
@@ -363,13 +448,14 @@ public final class DkekCommand {
       if (shareFiles.isEmpty()) {
         throw CliException.usage("give the password shares with --share-file (one per custodian)");
       }
-      BigInteger[] prime = {null};
-      List<PasswordShares.Share> list = new ArrayList<>();
+      List<Noted> noted = new ArrayList<>();
       for (Path f : shareFiles) {
-        list.add(readShare(f, prime));
+        noted.add(readShare(f));
       }
+      checkTogether(noted);
       try {
-        return PasswordShares.combine(prime[0], list);
+        return PasswordShares.combine(noted.get(0).prime(),
+            noted.stream().map(Noted::share).toList());
       } catch (IllegalArgumentException | ArithmeticException e) {
         throw CliException.usage("the password shares do not combine: " + e.getMessage());
       }

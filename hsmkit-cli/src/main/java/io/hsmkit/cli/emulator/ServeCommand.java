@@ -80,6 +80,12 @@ public final class ServeCommand implements Callable<Integer> {
       card = CardOs.open(dir, CardEnvironments.environment(secretFile, ((CliContext) spec.root().userObject()).env()));
     } catch (IllegalStateException e) {
       throw CliException.usage("card state " + dir + " is damaged: " + e.getMessage());
+    } catch (StateException e) {
+      if (e.getCause() instanceof CardOs.SecretMismatchException) {
+        throw CliException.usage(e.getMessage()
+            + " (serve takes the extra secret from --secret-file FILE or HSMKIT_CARD_SECRET)");
+      }
+      throw e;
     }
     PrintWriter err = spec.commandLine().getErr();
     VpcdClient client = new VpcdClient(VirtualCard.of(card), VpcdClient.Config.loopback(port));

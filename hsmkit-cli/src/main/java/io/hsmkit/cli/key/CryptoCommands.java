@@ -79,15 +79,17 @@ public final class CryptoCommands {
 
   @Command(name = "sign", description = "Sign data with a card key (ECDSA signatures are DER).")
   public static final class Sign extends KeyOperationCommand {
-    @Option(names = "--mechanism", required = true,
-        description = "ecdsa-sha256 (default for scripts), ecdsa-sha1/224/384/512, ecdsa (input is a hash), rsa-pkcs1-sha256 (and sha1/224/384/512), rsa-pss-sha256 (and sha1/224/384/512), rsa-raw.")
+    @Option(names = "--mechanism",
+        description = "ecdsa-sha256, ecdsa-sha1/224/384/512, ecdsa (input is a hash), rsa-pkcs1-sha256 (and sha1/224/384/512), rsa-pss-sha256 (and sha1/224/384/512), rsa-raw. Default: ecdsa-sha256 for an EC key, rsa-pkcs1-sha256 for an RSA key.")
     String mechanism;
 
     Mechanism m;
 
     @Override
     protected void validate() {
-      m = mechanism(mechanism, Mechanism.Kind.EC_SIGN, Mechanism.Kind.RSA_SIGN);
+      if (mechanism != null) {
+        m = mechanism(mechanism, Mechanism.Kind.EC_SIGN, Mechanism.Kind.RSA_SIGN);
+      }
     }
 
     @Override
@@ -95,7 +97,8 @@ public final class CryptoCommands {
       byte[] data = input();
       SmartCardHsmSession s = token.session();
       KeyInfo k = key(s);
-      output(new KeyOperations(s).sign(k, m, data));
+      Mechanism use = m != null ? m : k.isEc() ? Mechanism.ECDSA_SHA256 : Mechanism.RSA_PKCS1_SHA256;
+      output(new KeyOperations(s).sign(k, use, data));
       return 0;
     }
   }

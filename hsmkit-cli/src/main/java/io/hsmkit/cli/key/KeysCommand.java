@@ -183,6 +183,9 @@ public final class KeysCommand {
     @Option(names = "--key-ref", description = "Key reference (1-255).")
     Integer keyRef;
 
+    @Option(names = "--force", description = "Delete without asking (needed without a terminal).")
+    boolean force;
+
     @Mixin UserPinOption pin;
 
     @Override
@@ -191,6 +194,9 @@ public final class KeysCommand {
       s.select();
       KeyManager km = new KeyManager(s);
       KeyInfo k = find(km, id, keyRef);
+      io.hsmkit.cli.support.Confirm.require(ctx(), force, "this deletes key ref " + k.keyRef()
+              + " (id " + k.idHex() + (k.label().isEmpty() ? "" : ", label \"" + k.label() + "\"")
+              + ")", io.hsmkit.cli.support.Confirm.wordFor(k.label()));
       pin.login(ctx(), s);
       km.delete(k.keyRef());
       ctx().out().printf("Deleted key ref %d (id %s).%n", k.keyRef(), k.idHex());

@@ -17,4 +17,9 @@ public interface CliContext {
 
   /** The process environment as the CLI sees it (tests pass their own). */
   java.util.Map<String, String> env();
+
+  /** How long to wait for an emulated token another process holds ({@code --wait}). */
+  default java.time.Duration lockWait() {
+    return java.time.Duration.ZERO;
+  }
 }

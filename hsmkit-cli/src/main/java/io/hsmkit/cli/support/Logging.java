@@ -15,8 +15,9 @@ import java.util.logging.LogRecord;
 /**
  * Routes the libraries' {@link System.Logger} output (java.util.logging by default) to stderr as
  * one line per record, prefixed {@code hsmkit:}. The project's loggers log at INFO, or everything
- * down to TRACE with {@code --verbose}; other libraries only from WARNING. The libraries never log
- * APDU data or secrets, so verbose output is safe to share.
+ * down to TRACE with {@code --verbose}; other libraries only from WARNING. The APDU trace of
+ * {@code --verbose} leaves out PINs, shares, key blobs and decrypted data ({@code
+ * TracingTransport}), so verbose output is safe to share.
  */
 public final class Logging {
   private static final String CONFIG_CLASS = "java.util.logging.config.class";

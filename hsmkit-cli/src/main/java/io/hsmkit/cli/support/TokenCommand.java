@@ -59,11 +59,53 @@ public abstract class TokenCommand implements Callable<Integer> {
     if (!createsToken()) {
       requireExisting(ctx().tokenSpec());
     }
-    try (Token token = Token.open(ctx().tokenSpec(), ctx().env())) {
+    try (Token token = open(ctx())) {
       try {
         return run(token);
       } catch (HsmException e) {
         throw explain(e, token);
+      }
+    }
+  }
+
+  /**
+   * Opens the token of {@code ctx}: waits up to {@code --wait} for an emulated token another
+   * process holds, saying once on stderr whom it waits for; traces APDUs with {@code --verbose}.
+   */
+  public static Token open(CliContext ctx) throws IOException, StateException {
+    java.time.Duration wait = ctx.lockWait();
+    long deadline = System.nanoTime() + wait.toNanos();
+    boolean said = false;
+    while (true) {
+      try {
+        return Token.open(ctx.tokenSpec(), ctx.env(), !ctx.verbose() ? null : line -> {
+          ctx.err().println("hsmkit: apdu " + line);
+          ctx.err().flush();
+        });
+      } catch (io.hsmkit.card.state.StateBusyException e) {
+        if (System.nanoTime() - deadline >= 0) {
+          throw new CliException(CliException.REFUSED, e.getMessage()
+              + (wait.isZero() ? "; retry when it is done, or wait for it with --wait[=SECONDS]"
+                  : "; gave up after waiting " + wait.toSeconds() + " s"));
+        }
+        if (!said) {
+          ctx.err().println("hsmkit: " + e.getMessage() + "; waiting up to " + wait.toSeconds()
+              + " s...");
+          ctx.err().flush();
+          said = true;
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new CliException(CliException.REFUSED, e.getMessage());
+        }
+      } catch (StateException e) {
+        if (e.getCause() instanceof io.hsmkit.card.CardOs.SecretMismatchException) {
+          throw new CliException(CliException.USAGE, e.getMessage()
+              + " (the embedded token takes the extra secret from HSMKIT_CARD_SECRET)");
+        }
+        throw e;
       }
     }
   }

@@ -100,7 +100,8 @@ public final class KeyOperations {
    */
   public byte[] deriveEcdh(KeyInfo key, byte[] peerPoint) throws IOException, HsmException {
     if (!key.isEc()) {
-      throw new HsmException("ECDH needs an EC key; key ref " + key.keyRef() + " is " + key.algorithm(), null);
+      throw new io.hsmkit.client.KeyTypeException(
+          "ECDH needs an EC key; key ref " + key.keyRef() + " is " + key.algorithm());
     }
     byte[] out = session.decipher(key.keyRef(), AlgorithmId.EC_DH, peerPoint);
     int len = (key.sizeBits() + 7) / 8;
@@ -129,16 +130,17 @@ public final class KeyOperations {
 
   private static RSAPublicKey rsaPublic(KeyInfo key) throws HsmException {
     if (!(key.publicKey() instanceof RSAPublicKey r)) {
-      throw new HsmException("key ref " + key.keyRef() + " has no RSA public key", null);
+      throw new io.hsmkit.client.KeyTypeException(
+          "key ref " + key.keyRef() + " has no RSA public key");
     }
     return r;
   }
 
   private static void requireEc(KeyInfo key, Mechanism m, boolean ec) throws HsmException {
     if (key.isEc() != ec) {
-      throw new HsmException(
+      throw new io.hsmkit.client.KeyTypeException(
           m.cliName() + " needs an " + (ec ? "EC" : "RSA") + " key; key ref " + key.keyRef()
-              + " is " + key.algorithm(), null);
+              + " is " + key.algorithm());
     }
   }
 

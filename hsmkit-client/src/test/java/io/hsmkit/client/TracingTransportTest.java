@@ -1,0 +1,29 @@
+package io.hsmkit.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hsmkit.apdu.CommandApdu;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The --verbose APDU trace leaves out secret command data and secret answers, nothing else. */
+class TracingTransportTest {
+  @Test
+  void secretDataAndAnswers_leftOut_othersShown() throws Exception {
+    List<String> lines = new ArrayList<>();
+    byte[] answer = {0x11, 0x22, 0x33, (byte) 0x90, 0x00};
+    TracingTransport t = new TracingTransport(c -> answer, lines::add);
+    byte[] pin = {'9', '8', '7', '6', '5', '4'};
+    t.transmit(new CommandApdu(0x00, 0x20, 0x00, 0x81, pin, -1).toBytes()); // VERIFY
+    t.transmit(new CommandApdu(0x80, 0x62, 0x01, 0x99, new byte[] {0x44}, 256).toBytes()); // DECIPHER
+    t.transmit(new CommandApdu(0x80, 0x72, 0x01, 0x92, new byte[0], 256).toBytes()); // WRAP
+    t.transmit(new CommandApdu(0x80, 0x68, 0x01, 0x70, new byte[] {0x55}, 256).toBytes()); // SIGN
+    assertThat(lines.get(0)).isEqualTo("> 00 20 00 81 Lc=6 [data left out]");
+    assertThat(lines.get(3)).isEqualTo("< 9000 3 bytes [data left out]");
+    assertThat(lines.get(5)).isEqualTo("< 9000 3 bytes [data left out]");
+    assertThat(lines.get(6)).isEqualTo("> 80 68 01 70 Lc=1 55 Le=256");
+    assertThat(lines.get(7)).isEqualTo("< 9000 3 bytes 11 22 33");
+    assertThat(String.join("\n", lines)).doesNotContain("39 38 37").doesNotContain("987654");
+  }
+}
