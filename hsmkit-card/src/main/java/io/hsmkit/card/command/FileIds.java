@@ -1,7 +1,7 @@
 package io.hsmkit.card.command;
 
 /** File identifier prefixes of the SmartCard-HSM (docs/protocol.md#files). */
-public final class FileIds {
+final class FileIds {
   public static final int MF = 0x3F00;
   public static final int DEV_AUT = 0x2F02;
   public static final int TOKEN_INFO = 0x2F03;
