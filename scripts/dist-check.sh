@@ -44,8 +44,9 @@ tar -xzf "${tarball[0]}" -C "$work"
 exercise "$(echo "$work"/hsmkit-*/bin/hsmkit)" tarball
 [[ -s "$(echo "$work"/hsmkit-*/share/man/man1/hsmkit.1)" ]] || { echo "dist-check: tarball has no man page" >&2; exit 1; }
 
-# hsmkit-jca as the one dependency of another Maven project (needs `mvn install` first, as
-# scripts/test.sh runs it): its POM must bring everything the provider needs at run time.
+# hsmkit-jca as the dependency of another Maven project (needs `mvn install` first, as
+# scripts/test.sh runs it), plus hsmkit-token because the check uses an emulated token: their POMs
+# must bring everything the provider needs at run time.
 version="$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)"
 consumer="$work/consumer"
 cp -r hsmkit-dist/src/consumer "$consumer"
@@ -57,7 +58,7 @@ if mvn -B -ntp -q -f "$consumer/pom.xml" -Dhsmkit.version="$version" compile \
   HSMKIT_PIN=648219 java -cp "$consumer/target/classes:$(cat "$consumer/cp.txt")" ConsumerCheck \
     "emulated:$token"
   grep -q 'hsmkit-card' "$consumer/cp.txt" && grep -q 'bcprov' "$consumer/cp.txt"
-  echo "dist-check: hsmkit-jca $version works as the one dependency of another project"
+  echo "dist-check: hsmkit-jca $version (+ hsmkit-token) works as the dependency of another project"
 else
   cat "$consumer/build.log" >&2
   echo "dist-check: a project depending on io.hsmkit:hsmkit-jca:$version does not build (run mvn install first)" >&2

@@ -23,7 +23,7 @@ public final class ConsumerCheck {
     g.initialize(new HsmKeyGenParameterSpec("consumer", new byte[] {0x42},
         new ECGenParameterSpec("secp256r1")));
     KeyPair kp = g.generateKeyPair();
-    byte[] message = "signed by a project whose one dependency is hsmkit-jca"
+    byte[] message = "signed by a project that depends on hsmkit-jca"
         .getBytes(StandardCharsets.UTF_8);
     Signature s = Signature.getInstance("SHA256withECDSA", p);
     s.initSign(kp.getPrivate());

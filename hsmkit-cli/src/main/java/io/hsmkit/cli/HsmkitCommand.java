@@ -12,7 +12,7 @@ import io.hsmkit.cli.key.PrincipalCommand;
 import io.hsmkit.cli.support.CliContext;
 import io.hsmkit.cli.support.CliException;
 import io.hsmkit.cli.support.Secrets;
-import io.hsmkit.token.TokenSpec;
+import io.hsmkit.client.token.TokenSpec;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;

@@ -44,7 +44,7 @@ final class CliRunner {
   /** Makes the factory-new default token ({@code status} no longer creates one). */
   CliRunner createToken() {
     try (io.hsmkit.token.Token t = io.hsmkit.token.Token.open(
-        io.hsmkit.token.TokenSpec.parse("emulated:" + home.resolve("token")), Map.copyOf(env))) {
+        io.hsmkit.client.token.TokenSpec.parse("emulated:" + home.resolve("token")), Map.copyOf(env))) {
       return this;
     } catch (Exception e) {
       throw new AssertionError(e);

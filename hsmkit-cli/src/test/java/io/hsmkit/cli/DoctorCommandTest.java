@@ -51,7 +51,7 @@ class DoctorCommandTest {
     CliRunner holder = new CliRunner(home);
     holder.createToken();
     try (io.hsmkit.token.Token t =
-        io.hsmkit.token.Token.open(io.hsmkit.token.TokenSpec.parse("emulated:" + home.resolve("token")))) {
+        io.hsmkit.token.Token.open(io.hsmkit.client.token.TokenSpec.parse("emulated:" + home.resolve("token")))) {
       CliRunner.Result r = new CliRunner(home).run("doctor");
       assertThat(r.exit()).isEqualTo(1);
       assertThat(r.out()).contains("FAIL  token emulated:").contains("another hsmkit process");

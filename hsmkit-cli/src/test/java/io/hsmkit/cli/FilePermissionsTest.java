@@ -3,8 +3,8 @@ package io.hsmkit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hsmkit.client.InitializeRequest;
+import io.hsmkit.client.token.TokenSpec;
 import io.hsmkit.token.Token;
-import io.hsmkit.token.TokenSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hsmkit.client.json.Json;
 import io.hsmkit.token.Token;
-import io.hsmkit.token.TokenSpec;
+import io.hsmkit.client.token.TokenSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,8 @@
 package io.hsmkit.jca;
 
-import io.hsmkit.card.state.StateException;
+import io.hsmkit.client.token.OpenToken;
+import io.hsmkit.client.token.TokenSpec;
+import io.hsmkit.client.token.Tokens;
 import io.hsmkit.jca.spi.EcKeyPairGeneratorSpi;
 import io.hsmkit.jca.spi.EcdhKeyAgreementSpi;
 import io.hsmkit.jca.spi.EcdsaSignatureSpi;
@@ -11,8 +13,6 @@ import io.hsmkit.jca.spi.RsaPadding;
 import io.hsmkit.jca.spi.RsaPkcs1SignatureSpi;
 import io.hsmkit.jca.spi.RsaPssSignatureSpi;
 import io.hsmkit.jca.spi.SmartCardHsmKeyStoreSpi;
-import io.hsmkit.token.Token;
-import io.hsmkit.token.TokenSpec;
 import java.io.IOException;
 import java.security.AuthProvider;
 import java.security.InvalidParameterException;
@@ -190,9 +190,9 @@ public final class SmartCardHsmProvider extends AuthProvider {
         throw new IOException("HSMKIT_TOKEN: " + e.getMessage(), e);
       }
       try {
-        Token t = Token.open(spec);
+        OpenToken t = Tokens.open(spec, System.getenv());
         return new CardLink.Opened(t.session(), t);
-      } catch (StateException | IllegalArgumentException e) {
+      } catch (IllegalArgumentException e) {
         throw new IOException("cannot open " + spec + ": " + e.getMessage(), e);
       }
     };

@@ -6,15 +6,20 @@ import io.hsmkit.card.state.StateException;
 import io.hsmkit.client.PcscTransport;
 import io.hsmkit.client.SmartCardHsmSession;
 import io.hsmkit.client.TracingTransport;
+import io.hsmkit.client.token.OpenToken;
+import io.hsmkit.client.token.TokenSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * An open token: a session over the embedded card or a PC/SC reader. Closing it releases the card
- * (and the state directory's lock).
+ * (and the state directory's lock). The CLI opens tokens here (it reports the card's {@link
+ * StateException}s itself); other programs open them through {@link
+ * io.hsmkit.client.token.Tokens}, which finds the embedded card through {@link
+ * EmulatedTokenOpener}.
  */
-public final class Token implements AutoCloseable {
+public final class Token implements OpenToken {
   private final TokenSpec spec;
   private final ApduTransport transport;
   private final CardOs embedded;
@@ -75,6 +80,7 @@ public final class Token implements AutoCloseable {
     return embedded == null ? java.util.Optional.empty() : embedded.lastStateError();
   }
 
+  @Override
   public SmartCardHsmSession session() {
     return session;
   }
@@ -84,6 +90,7 @@ public final class Token implements AutoCloseable {
   }
 
   /** Where the token is, for messages: the state directory or the reader name. */
+  @Override
   public String description() {
     return description;
   }

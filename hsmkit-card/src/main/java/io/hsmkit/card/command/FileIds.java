@@ -4,7 +4,7 @@ package io.hsmkit.card.command;
  * File identifier prefixes of the SmartCard-HSM (docs/protocol.md#files), from the table the host
  * shares ({@link io.hsmkit.apdu.FileIds}), with the card's own rules on them.
  */
-public final class FileIds {
+final class FileIds {
   public static final int MF = io.hsmkit.apdu.FileIds.MF;
   public static final int DEV_AUT = io.hsmkit.apdu.FileIds.DEV_AUT;
   public static final int TOKEN_INFO = io.hsmkit.apdu.FileIds.TOKEN_INFO;

@@ -13,7 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
  * associated data names what a blob is (which key id, which purpose), so a sealed blob moved to
  * another place in the state does not open.
  */
-public final class Aead {
+final class Aead {
   static final int KEY_LENGTH = 32;
   private static final int NONCE = 12;
   private static final int TAG_BITS = 128;

@@ -20,7 +20,7 @@ import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
  *
  * <pre>ephemeral public key (32) || AES-GCM blob</pre>
  */
-public final class ShareSealer {
+final class ShareSealer {
   static final int KEY = X25519PrivateKeyParameters.KEY_SIZE;
   private static final byte[] INFO = "hsmkit dkek share v1".getBytes(StandardCharsets.US_ASCII);
 

@@ -345,7 +345,7 @@ public final class DkekCommand {
         Arrays.fill(pwd, (byte) 0);
       }
       DkekStatus after;
-      ImportedShares record = new ImportedShares(io.hsmkit.token.TokenSpec.home(ctx().env()));
+      ImportedShares record = new ImportedShares(io.hsmkit.client.token.TokenSpec.home(ctx().env()));
       try {
         refuseDegenerate(before, share);
         String serial = new io.hsmkit.client.keys.KeyManager(s).serial();

@@ -1,6 +1,6 @@
 package io.hsmkit.cli.support;
 
-import io.hsmkit.token.TokenSpec;
+import io.hsmkit.client.token.TokenSpec;
 import java.io.PrintWriter;
 
 /** What every subcommand gets from the root command: token choice, secrets, output streams. */

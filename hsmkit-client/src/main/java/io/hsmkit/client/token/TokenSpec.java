@@ -1,4 +1,4 @@
-package io.hsmkit.token;
+package io.hsmkit.client.token;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.hsmkit.token;
+package io.hsmkit.client.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,14 +25,5 @@ class TokenSpecTest {
         .isEqualTo(new TokenSpec(TokenSpec.Kind.EMULATED, Path.of("/srv/h", "token").toString()));
     assertThat(TokenSpec.defaultFrom(Map.of()).value())
         .isEqualTo(Path.of(System.getProperty("user.home"), ".hsmkit", "token").toString());
-  }
-
-  @Test
-  void open_emulated_createsTheStateAndTalks(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    try (Token t = Token.open(TokenSpec.parse("emulated:" + dir.resolve("tok")))) {
-      assertThat(t.session().select().version()).isEqualTo("3.4");
-      assertThat(t.description()).contains("emulated token");
-    }
-    assertThat(dir.resolve("tok/card.state")).exists();
   }
 }
