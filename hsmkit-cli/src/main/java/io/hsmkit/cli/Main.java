@@ -1,10 +1,10 @@
 package io.hsmkit.cli;
 
-import io.hsmkit.card.state.StateException;
 import io.hsmkit.cli.support.CliException;
 import io.hsmkit.cli.support.Logging;
 import io.hsmkit.cli.support.Secrets;
 import io.hsmkit.client.HsmException;
+import io.hsmkit.token.TokenException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -141,17 +141,17 @@ public final class Main {
     if (ex instanceof CliException c) {
       return c.exitCode();
     }
-    if (!(ex instanceof HsmException) && !(ex instanceof StateException) && fileProblem(ex) != null) {
+    if (!(ex instanceof HsmException) && !(ex instanceof TokenException) && fileProblem(ex) != null) {
       return CliException.USAGE;
     }
-    if (ex instanceof StateException) {
+    if (ex instanceof TokenException) {
       return CliException.USAGE;
     }
     return CliException.REFUSED;
   }
 
   static String message(Exception ex) {
-    if (ex instanceof HsmException || ex instanceof CliException || ex instanceof StateException) {
+    if (ex instanceof HsmException || ex instanceof CliException || ex instanceof TokenException) {
       return ex.getMessage();
     }
     java.nio.file.FileSystemException file = fileProblem(ex);

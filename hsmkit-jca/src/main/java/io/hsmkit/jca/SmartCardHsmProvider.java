@@ -1,6 +1,5 @@
 package io.hsmkit.jca;
 
-import io.hsmkit.card.state.StateException;
 import io.hsmkit.jca.spi.EcKeyPairGeneratorSpi;
 import io.hsmkit.jca.spi.EcdhKeyAgreementSpi;
 import io.hsmkit.jca.spi.EcdsaSignatureSpi;
@@ -12,6 +11,7 @@ import io.hsmkit.jca.spi.RsaPkcs1SignatureSpi;
 import io.hsmkit.jca.spi.RsaPssSignatureSpi;
 import io.hsmkit.jca.spi.SmartCardHsmKeyStoreSpi;
 import io.hsmkit.token.Token;
+import io.hsmkit.token.TokenException;
 import io.hsmkit.token.TokenSpec;
 import java.io.IOException;
 import java.security.AuthProvider;
@@ -192,7 +192,7 @@ public final class SmartCardHsmProvider extends AuthProvider {
       try {
         Token t = Token.open(spec);
         return new CardLink.Opened(t.session(), t);
-      } catch (StateException | IllegalArgumentException e) {
+      } catch (TokenException | IllegalArgumentException e) {
         throw new IOException("cannot open " + spec + ": " + e.getMessage(), e);
       }
     };

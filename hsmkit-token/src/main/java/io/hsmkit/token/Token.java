@@ -2,7 +2,6 @@ package io.hsmkit.token;
 
 import io.hsmkit.apdu.ApduTransport;
 import io.hsmkit.card.CardOs;
-import io.hsmkit.card.state.StateException;
 import io.hsmkit.client.PcscTransport;
 import io.hsmkit.client.SmartCardHsmSession;
 import java.io.IOException;
@@ -28,7 +27,8 @@ public final class Token implements AutoCloseable {
     this.description = description;
   }
 
-  public static Token open(TokenSpec spec) throws IOException, StateException {
+  /** Opens the token; a damaged or locked emulated card is a {@link TokenException}. */
+  public static Token open(TokenSpec spec) throws IOException, TokenException {
     return open(spec, System.getenv());
   }
 
@@ -37,10 +37,10 @@ public final class Token implements AutoCloseable {
    * ({@link CardEnvironments}).
    */
   public static Token open(TokenSpec spec, Map<String, String> env)
-      throws IOException, StateException {
+      throws IOException, TokenException {
     if (spec.kind() == TokenSpec.Kind.EMULATED) {
       Path dir = Path.of(spec.value());
-      CardOs card = CardOs.open(dir, CardEnvironments.environment(null, env));
+      CardOs card = CardEnvironments.openCard(dir, null, env);
       card.powerOn();
       ApduTransport t = card::process;
       return new Token(spec, t, card, "emulated token " + dir.toAbsolutePath().normalize());

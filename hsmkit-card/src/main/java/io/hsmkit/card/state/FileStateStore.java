@@ -157,8 +157,8 @@ public final class FileStateStore implements StateStore {
   }
 
   /**
-   * Commits a copy of {@code draft}. If any step fails, what is on disk is unknown to the caller (the rename
-   * may or may not have happened), so the store re-reads the file: memory then follows disk and a
+   * Commits a copy of {@code draft}. If any step fails, what is on disk is unknown to the caller
+   * (the rename may or may not have happened), so the store re-reads the file: memory then follows disk and a
    * PIN try that reached the disk is never given back by the card carrying on with an older copy.
    * If even that read fails, the store refuses all further use, like a card that lost power.
    */

@@ -1,9 +1,9 @@
 package io.hsmkit.cli.support;
 
 import io.hsmkit.card.state.FileStateStore;
-import io.hsmkit.card.state.StateException;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.token.Token;
+import io.hsmkit.token.TokenException;
 import io.hsmkit.token.TokenSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ public abstract class TokenCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, HsmException, StateException {
+  public Integer call() throws IOException, HsmException, TokenException {
     validate();
     if (!createsToken()) {
       requireExisting(ctx().tokenSpec());
