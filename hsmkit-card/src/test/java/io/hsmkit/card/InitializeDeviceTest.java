@@ -58,7 +58,7 @@ class InitializeDeviceTest {
   @Test
   void initialize_malformedRequests_changeNothingAndCostNoTry() {
     TestCard t = TestCard.inMemory().initialized();
-    var before = t.card.state().copy();
+    var before = t.card.state();
     String[] bad = {
       "8050000003800200", // truncated TLV
       "80500000" + "0A" + "8208" + TestCard.SO_PIN_HEX, // no user PIN

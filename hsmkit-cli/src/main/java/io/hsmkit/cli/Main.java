@@ -1,10 +1,12 @@
 package io.hsmkit.cli;
 
-import io.hsmkit.card.state.StateException;
 import io.hsmkit.cli.support.CliException;
 import io.hsmkit.cli.support.Logging;
 import io.hsmkit.cli.support.Secrets;
 import io.hsmkit.client.HsmException;
+import io.hsmkit.client.KeyTypeException;
+import io.hsmkit.token.TokenBusyException;
+import io.hsmkit.token.TokenException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -144,23 +146,23 @@ public final class Main {
     if (ex instanceof CliException c) {
       return c.exitCode();
     }
-    if (!(ex instanceof HsmException) && !(ex instanceof StateException) && fileProblem(ex) != null) {
+    if (!(ex instanceof HsmException) && !(ex instanceof TokenException) && fileProblem(ex) != null) {
       return CliException.USAGE;
     }
-    if (ex instanceof io.hsmkit.client.KeyTypeException) {
+    if (ex instanceof KeyTypeException) {
       return CliException.USAGE; // the command line named a key that cannot do this
     }
-    if (ex instanceof io.hsmkit.card.state.StateBusyException) {
+    if (ex instanceof TokenBusyException) {
       return CliException.REFUSED; // the token is unavailable, as a card another process holds
     }
-    if (ex instanceof StateException) {
+    if (ex instanceof TokenException) {
       return CliException.USAGE;
     }
     return CliException.REFUSED;
   }
 
   static String message(Exception ex) {
-    if (ex instanceof HsmException || ex instanceof CliException || ex instanceof StateException) {
+    if (ex instanceof HsmException || ex instanceof CliException || ex instanceof TokenException) {
       return ex.getMessage();
     }
     java.nio.file.FileSystemException file = fileProblem(ex);

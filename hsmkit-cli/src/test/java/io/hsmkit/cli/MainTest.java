@@ -98,7 +98,7 @@ class MainTest {
 
     Run verbose = run("--verbose", "serve", "--state", dir.toString());
     assertThat(verbose.exit()).isEqualTo(2);
-    assertThat(verbose.err()).contains("StateException", "\tat ");
+    assertThat(verbose.err()).contains("TokenException", "\tat ");
     Run debug = run(Map.of("HSMKIT_DEBUG", "1"), "serve", "--state", dir.toString());
     assertThat(debug.err()).contains("\tat ");
   }

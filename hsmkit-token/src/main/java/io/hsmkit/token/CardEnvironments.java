@@ -1,7 +1,9 @@
 package io.hsmkit.token;
 
 import io.hsmkit.card.CardEnvironment;
+import io.hsmkit.card.CardOs;
 import io.hsmkit.card.seal.KdfParams;
+import io.hsmkit.card.state.StateBusyException;
 import io.hsmkit.card.state.StateException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,10 +40,10 @@ public final class CardEnvironments {
    * (none). One trailing line break of a file is dropped, so an editor's newline does not change
    * the secret.
    *
-   * @throws StateException with a one-line reason (never the secret) if it cannot be read or is
+   * @throws TokenException with a one-line reason (never the secret) if it cannot be read or is
    *     too short
    */
-  public static byte[] resolve(Path file, Map<String, String> env) throws StateException {
+  public static byte[] resolve(Path file, Map<String, String> env) throws TokenException {
     byte[] secret;
     String from;
     if (file != null) {
@@ -52,7 +54,7 @@ public final class CardEnvironments {
             : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
             : Files.isDirectory(file) ? "it is a directory"
             : e.getMessage();
-        throw new StateException("cannot read the card secret file " + file + ": " + why, e);
+        throw new TokenException("cannot read the card secret file " + file + ": " + why, e);
       }
       int n = secret.length;
       if (n > 0 && secret[n - 1] == '\n') {
@@ -73,7 +75,7 @@ public final class CardEnvironments {
     }
     if (secret.length < MIN_LENGTH) {
       Arrays.fill(secret, (byte) 0);
-      throw new StateException(
+      throw new TokenException(
           from + " holds fewer than " + MIN_LENGTH + " bytes; use a random one, e.g. head -c 32"
               + " /dev/urandom");
     }
@@ -81,20 +83,20 @@ public final class CardEnvironments {
   }
 
   /** The Argon2id cost of {@value #KDF_ENV} in {@code env}, or the default. */
-  public static KdfParams kdf(Map<String, String> env) throws StateException {
+  public static KdfParams kdf(Map<String, String> env) throws TokenException {
     String v = env.get(KDF_ENV);
     if (v == null || v.isBlank()) {
       return KdfParams.DEFAULT;
     }
     Matcher m = KDF.matcher(v.trim());
     if (!m.matches()) {
-      throw new StateException(KDF_ENV + " must look like m=65536,t=2,p=1 (KiB, passes, lanes)");
+      throw new TokenException(KDF_ENV + " must look like m=65536,t=2,p=1 (KiB, passes, lanes)");
     }
     try {
       return new KdfParams(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
           Integer.parseInt(m.group(3)));
     } catch (IllegalArgumentException e) {
-      throw new StateException(KDF_ENV + ": Argon2 parameters out of range", e);
+      throw new TokenException(KDF_ENV + ": Argon2 parameters out of range", e);
     }
   }
 
@@ -102,13 +104,30 @@ public final class CardEnvironments {
 
   /** The system environment for an emulated card: extra secret of {@code file}/env, KDF cost. */
   public static CardEnvironment environment(Path file, Map<String, String> env)
-      throws StateException {
+      throws TokenException {
     KdfParams kdf = kdf(env);
     byte[] secret = resolve(file, env);
     try {
       return CardEnvironment.system().withKdf(kdf).withExtraSecret(secret);
     } finally {
       Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  /**
+   * Opens the emulated card in {@code dir} with {@link #environment}; the card's own exception is
+   * mapped to a {@link TokenException} with the same message ({@link TokenBusyException} for a
+   * directory another process holds).
+   */
+  public static CardOs openCard(Path dir, Path secretFile, Map<String, String> env)
+      throws TokenException {
+    CardEnvironment e = environment(secretFile, env);
+    try {
+      return CardOs.open(dir, e);
+    } catch (StateBusyException ex) {
+      throw new TokenBusyException(ex.getMessage(), ex);
+    } catch (StateException ex) {
+      throw new TokenException(ex.getMessage(), ex);
     }
   }
 }

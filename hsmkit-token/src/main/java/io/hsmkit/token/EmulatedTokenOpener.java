@@ -1,6 +1,5 @@
 package io.hsmkit.token;
 
-import io.hsmkit.card.state.StateException;
 import io.hsmkit.client.token.OpenToken;
 import io.hsmkit.client.token.TokenOpener;
 import io.hsmkit.client.token.TokenSpec;
@@ -22,7 +21,7 @@ public final class EmulatedTokenOpener implements TokenOpener {
   public OpenToken open(TokenSpec spec, Map<String, String> env) throws IOException {
     try {
       return Token.open(spec, env);
-    } catch (StateException e) {
+    } catch (TokenException e) {
       throw new IOException("cannot open " + spec + ": " + e.getMessage(), e);
     }
   }

@@ -2,7 +2,6 @@ package io.hsmkit.token;
 
 import io.hsmkit.apdu.ApduTransport;
 import io.hsmkit.card.CardOs;
-import io.hsmkit.card.state.StateException;
 import io.hsmkit.client.PcscTransport;
 import io.hsmkit.client.SmartCardHsmSession;
 import io.hsmkit.client.TracingTransport;
@@ -14,8 +13,8 @@ import java.util.Map;
 
 /**
  * An open token: a session over the embedded card or a PC/SC reader. Closing it releases the card
- * (and the state directory's lock). The CLI opens tokens here (it reports the card's {@link
- * StateException}s itself); other programs open them through {@link
+ * (and the state directory's lock). The CLI opens tokens here (the card's state errors arrive as {@link
+ * TokenException}s); other programs open them through {@link
  * io.hsmkit.client.token.Tokens}, which finds the embedded card through {@link
  * EmulatedTokenOpener}.
  */
@@ -34,7 +33,8 @@ public final class Token implements OpenToken {
     this.description = description;
   }
 
-  public static Token open(TokenSpec spec) throws IOException, StateException {
+  /** Opens the token; a damaged or locked emulated card is a {@link TokenException}. */
+  public static Token open(TokenSpec spec) throws IOException, TokenException {
     return open(spec, System.getenv());
   }
 
@@ -43,7 +43,7 @@ public final class Token implements OpenToken {
    * ({@link CardEnvironments}).
    */
   public static Token open(TokenSpec spec, Map<String, String> env)
-      throws IOException, StateException {
+      throws IOException, TokenException {
     return open(spec, env, null);
   }
 
@@ -53,10 +53,10 @@ public final class Token implements OpenToken {
    */
   public static Token open(TokenSpec spec, Map<String, String> env,
       java.util.function.Consumer<String> trace)
-      throws IOException, StateException {
+      throws IOException, TokenException {
     if (spec.kind() == TokenSpec.Kind.EMULATED) {
       Path dir = Path.of(spec.value());
-      CardOs card = CardOs.open(dir, CardEnvironments.environment(null, env));
+      CardOs card = CardEnvironments.openCard(dir, null, env);
       card.powerOn();
       ApduTransport t = card::process;
       return new Token(spec, trace != null ? new TracingTransport(t, trace) : t, card,

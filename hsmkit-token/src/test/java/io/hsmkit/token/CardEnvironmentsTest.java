@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hsmkit.card.seal.KdfParams;
-import io.hsmkit.card.state.StateException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +34,11 @@ class CardEnvironmentsTest {
   @Test
   void secret_tooShortOrUnreadable_isAOneLineErrorWithoutTheSecret() throws Exception {
     assertThatThrownBy(() -> CardEnvironments.resolve(null, Map.of(CardEnvironments.ENV, "short1")))
-        .isInstanceOf(StateException.class)
+        .isInstanceOf(TokenException.class)
         .hasMessageContaining("fewer than 16 bytes")
         .hasMessageNotContaining("short1");
     assertThatThrownBy(() -> CardEnvironments.resolve(tmp.resolve("missing"), Map.of()))
-        .isInstanceOf(StateException.class)
+        .isInstanceOf(TokenException.class)
         .hasMessageContaining("cannot read the card secret file");
   }
 
@@ -51,7 +50,7 @@ class CardEnvironmentsTest {
     for (String bad : new String[] {"cheap", "m=4,t=1,p=1", "m=8,t=0,p=1", "m=8;t=1;p=1"}) {
       assertThatThrownBy(() -> CardEnvironments.kdf(Map.of(CardEnvironments.KDF_ENV, bad)))
           .as(bad)
-          .isInstanceOf(StateException.class);
+          .isInstanceOf(TokenException.class);
     }
   }
 }

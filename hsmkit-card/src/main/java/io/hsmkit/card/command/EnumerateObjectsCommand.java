@@ -25,7 +25,7 @@ public final class EnumerateObjectsCommand implements CommandHandler {
       out.write(FileIds.KEY_PREFIX);
       out.write(id);
     }
-    for (int fid : ctx.state().files().keySet()) {
+    for (int fid : ctx.state().fileIds()) {
       out.write(fid >>> 8);
       out.write(fid);
     }

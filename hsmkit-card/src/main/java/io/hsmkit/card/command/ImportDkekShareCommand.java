@@ -9,6 +9,7 @@ import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.dkek.Dkek;
 import io.hsmkit.card.seal.Keyring;
 import io.hsmkit.card.state.CardState;
+import io.hsmkit.card.state.StateDraft;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -68,8 +69,8 @@ public final class ImportDkekShareCommand implements CommandHandler {
         } else {
           importSealed(ctx, share);
         }
-        CardState w = ctx.edit();
-        List<byte[]> digests = new ArrayList<>(w.shareDigests());
+        StateDraft w = ctx.edit();
+        List<byte[]> digests = new ArrayList<>(w.state().shareDigests());
         digests.add(digest);
         w.setShareDigests(digests);
       } finally {
@@ -89,15 +90,15 @@ public final class ImportDkekShareCommand implements CommandHandler {
   private static void importOpen(CommandContext ctx, byte[] share) throws SwException {
     byte[] mk = ctx.masterKey();
     Keyring keyring = ctx.keyring();
-    CardState w = ctx.edit();
+    StateDraft w = ctx.edit();
     byte[] acc = keyring.foldShares(w, mk);
     byte[] next = Dkek.combine(acc, share);
     try {
       if (isZero(next)) {
         throw new SwException(StatusWord.WRONG_DATA);
       }
-      w.setDkek(w.dkekShares(), w.dkekImported() + 1, keyring.sealDkek(mk, next), Dkek.kcv(next));
-      keyring.rememberDkek(w, next);
+      w.setDkek(w.state().dkekShares(), w.state().dkekImported() + 1, keyring.sealDkek(mk, next), Dkek.kcv(next));
+      keyring.rememberDkek(w.state(), next);
     } finally {
       Arrays.fill(acc, (byte) 0);
       Arrays.fill(next, (byte) 0);
@@ -116,18 +117,18 @@ public final class ImportDkekShareCommand implements CommandHandler {
       Arrays.fill(known.get(), (byte) 0);
       throw new SwException(StatusWord.WRONG_DATA); // the XOR would be all zero
     }
-    CardState w = ctx.edit();
-    List<byte[]> pending = new ArrayList<>(w.pendingShares());
-    pending.add(keyring.sealShare(w.vault(), share, pending.size()));
+    StateDraft w = ctx.edit();
+    List<byte[]> pending = new ArrayList<>(w.state().pendingShares());
+    pending.add(keyring.sealShare(w.state().vault(), share, pending.size()));
     w.setPendingShares(pending);
     if (known.isPresent()) {
       byte[] next = Dkek.combine(known.get(), share);
-      w.setDkek(w.dkekShares(), w.dkekImported() + 1, w.dkekSealed(), Dkek.kcv(next));
-      keyring.rememberDkek(w, next);
+      w.setDkek(w.state().dkekShares(), w.state().dkekImported() + 1, w.state().dkekSealed(), Dkek.kcv(next));
+      keyring.rememberDkek(w.state(), next);
       Arrays.fill(next, (byte) 0);
       Arrays.fill(known.get(), (byte) 0);
     } else {
-      w.setDkek(w.dkekShares(), w.dkekImported() + 1, w.dkekSealed(), new byte[0]);
+      w.setDkek(w.state().dkekShares(), w.state().dkekImported() + 1, w.state().dkekSealed(), new byte[0]);
     }
   }
 

@@ -11,6 +11,7 @@ import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.dkek.Dkek;
 import io.hsmkit.card.state.CardState;
+import io.hsmkit.card.state.StateDraft;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -116,7 +117,7 @@ public final class InitializeDeviceCommand implements CommandHandler {
       ctx.keyring().forgetPin();
       ctx.keyring().forgetDkek();
       mk = ctx.keyring().newMasterKey();
-      CardState s = ctx.edit();
+      StateDraft s = ctx.edit();
       s.wipeForInitialize();
       s.setInitialized(true);
       s.setOptions(options);
@@ -131,7 +132,7 @@ public final class InitializeDeviceCommand implements CommandHandler {
       } else {
         dkek = dkekShares == 0 ? ctx.crypto().randomBytes(Dkek.LENGTH) : new byte[Dkek.LENGTH];
         s.setDkek(dkekShares, 0, ctx.keyring().sealDkek(mk, dkek), Dkek.kcv(dkek));
-        ctx.keyring().rememberDkek(s, dkek);
+        ctx.keyring().rememberDkek(s.state(), dkek);
       }
       return Response.ok();
     } finally {

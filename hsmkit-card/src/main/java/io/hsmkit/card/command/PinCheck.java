@@ -79,7 +79,7 @@ final class PinCheck {
     if (!s.pendingShares().isEmpty()) {
       wipe(ctx.keyring().foldShares(ctx.edit(), mk));
     } else if (s.dkekShares() >= 0 && s.dkekSealed().length > 0) {
-      wipe(ctx.keyring().foldShares(s, mk)); // nothing to fold: only teaches RAM the DKEK
+      wipe(ctx.keyring().learnDkek(s, mk)); // nothing to fold: only teaches RAM the DKEK
     }
     ctx.security().login(mk);
   }

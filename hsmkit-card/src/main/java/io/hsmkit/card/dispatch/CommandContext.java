@@ -6,6 +6,7 @@ import io.hsmkit.card.crypto.PreparedKey;
 import io.hsmkit.card.seal.Keyring;
 import io.hsmkit.card.state.KeyRecord;
 import io.hsmkit.card.state.CardState;
+import io.hsmkit.card.state.StateDraft;
 import io.hsmkit.card.state.StateException;
 import io.hsmkit.card.state.StateStore;
 import java.time.Clock;
@@ -23,7 +24,7 @@ public final class CommandContext {
   private final Clock clock;
   private final String deviceChr;
   private final Keyring keyring;
-  private CardState working;
+  private StateDraft working;
   private boolean dirty;
 
   public CommandContext(
@@ -37,15 +38,18 @@ public final class CommandContext {
     this.deviceChr = deviceChr;
   }
 
-  /** The state as this command sees it (its working copy once it has edited). Read only. */
+  /**
+   * The state as this command sees it (its working copy once it has edited). Read only: reads
+   * return copies, so nothing done with it reaches the committed state.
+   */
   public CardState state() {
-    return working != null ? working : store.current();
+    return working != null ? working.state() : store.current();
   }
 
-  /** The working copy, made on first use; committed when the handler succeeds. */
-  public CardState edit() {
+  /** The working copy, made on first use; the store commits it when the handler succeeds. */
+  public StateDraft edit() {
     if (working == null) {
-      working = store.current().copy();
+      working = store.current().edit();
     }
     dirty = true;
     return working;
@@ -71,7 +75,8 @@ public final class CommandContext {
     return dirty;
   }
 
-  public CardState working() {
+  /** The working copy, or null if the handler never edited. */
+  public StateDraft working() {
     return working;
   }
 

@@ -2,6 +2,7 @@ package io.hsmkit.card.seal;
 
 import io.hsmkit.card.dkek.Dkek;
 import io.hsmkit.card.state.CardState;
+import io.hsmkit.card.state.StateDraft;
 import io.hsmkit.card.state.KeyRecord;
 import io.hsmkit.card.state.Vault;
 import java.nio.ByteBuffer;
@@ -242,10 +243,11 @@ public final class Keyring {
   }
 
   /**
-   * Folds every pending share into the sealed DKEK of {@code s} (the master key is open) and
-   * returns the plaintext accumulator; the caller owns it.
+   * Folds every pending share into the sealed DKEK of the draft {@code d} (the master key is open)
+   * and returns the plaintext accumulator; the caller owns it.
    */
-  public byte[] foldShares(CardState s, byte[] mk) {
+  public byte[] foldShares(StateDraft d, byte[] mk) {
+    CardState s = d.state();
     byte[] acc = openDkek(mk, s.dkekSealed());
     List<byte[]> pending = s.pendingShares();
     if (!pending.isEmpty()) {
@@ -264,9 +266,19 @@ public final class Keyring {
       } finally {
         Arrays.fill(importPrivate, (byte) 0);
       }
-      s.setDkek(s.dkekShares(), s.dkekImported(), sealDkek(mk, acc), Dkek.kcv(acc));
-      s.setPendingShares(List.of());
+      d.setDkek(s.dkekShares(), s.dkekImported(), sealDkek(mk, acc), Dkek.kcv(acc));
+      d.setPendingShares(List.of());
     }
+    rememberDkek(s, acc);
+    return acc;
+  }
+
+  /**
+   * The plaintext accumulator of {@code s}, which has no pending share, learnt into RAM; the caller
+   * owns it.
+   */
+  public byte[] learnDkek(CardState s, byte[] mk) {
+    byte[] acc = openDkek(mk, s.dkekSealed());
     rememberDkek(s, acc);
     return acc;
   }
@@ -319,9 +331,9 @@ public final class Keyring {
    * The v2 form of a state read from a v1 file: a new master key wrapped under the PINs the v1
    * file held in plaintext, every key and the DKEK sealed. The plaintext is dropped.
    */
-  public CardState migrate(CardState v1) {
+  public StateDraft migrate(CardState v1) {
     CardState.Legacy legacy = v1.legacy();
-    CardState s = v1.copy();
+    StateDraft s = v1.edit();
     s.setLegacy(null);
     if (!v1.initialized()) {
       s.setDkek(-1, 0, new byte[0], new byte[0]);

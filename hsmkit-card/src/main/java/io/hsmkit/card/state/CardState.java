@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.TreeMap;
 
 /**
@@ -13,8 +14,11 @@ import java.util.TreeMap;
  * at rest"); PINs are not held at all. A state read from a format-v1 file carries its plaintext
  * secrets in {@link #legacy()} until the card OS migrates it.
  *
- * <p>Mutable, but only ever changed on a private working copy ({@link #copy()}) that the card OS
- * commits as a whole after a command succeeds, so a failed command changes nothing.
+ * <p>Read only outside this package: every accessor returns a copy or an unmodifiable view, and
+ * the mutators are package-private. A change is made on a {@link StateDraft} ({@link #edit()}),
+ * which only a {@link StateStore} turns into the next committed state, as a whole, after a command
+ * succeeds; so a failed command changes nothing and no caller can make memory and disk disagree
+ * (docs/protocol.md#state-model).
  */
 public final class CardState {
   /** SO-PIN tries on a real device; the SO-PIN cannot be unblocked. */
@@ -65,13 +69,14 @@ public final class CardState {
   }
 
   /**
-   * An independent copy. Key records are immutable and shared; so are file contents, which are
+   * An independent copy (package-private: outside this package a state is read only, and a
+   * change starts with {@link #edit()}). Key records are immutable and shared; so are file contents, which are
    * never changed in place ({@link #putFile} stores a private clone, {@link #file} callers must not
    * modify what they get): a copy costs two map copies however large the files are, which matters
    * because every state-changing APDU (VERIFY twice) makes one. The vault and the pending shares
    * are immutable and shared too.
    */
-  public CardState copy() {
+  CardState copy() {
     CardState c = new CardState(new TreeMap<>(files), new TreeMap<>(keys));
     c.initialized = initialized;
     c.options = options;
@@ -92,24 +97,38 @@ public final class CardState {
 
   // ---- elementary files ----
 
-  /** The content of EF {@code fid}, or null. The array is the state's own: do not modify. */
+  /** A copy of the content of EF {@code fid}, or null. */
   public byte[] file(int fid) {
-    return files.get(fid);
+    byte[] f = files.get(fid);
+    return f == null ? null : f.clone();
   }
 
   public boolean hasFile(int fid) {
     return files.containsKey(fid);
   }
 
-  public void putFile(int fid, byte[] content) {
+  void putFile(int fid, byte[] content) {
     files.put(fid, content.clone());
   }
 
-  public void deleteFile(int fid) {
+  void deleteFile(int fid) {
     files.remove(fid);
   }
 
+  /** The file ids present, in order (a read-only view). */
+  public NavigableSet<Integer> fileIds() {
+    return Collections.unmodifiableNavigableSet(files.navigableKeySet());
+  }
+
+  /** A copy of every file (contents copied too): costs as much as the files are large. */
   public NavigableMap<Integer, byte[]> files() {
+    TreeMap<Integer, byte[]> c = new TreeMap<>();
+    files.forEach((fid, content) -> c.put(fid, content.clone()));
+    return Collections.unmodifiableNavigableMap(c);
+  }
+
+  /** The state's own file map, for the codec: not to be handed out. */
+  NavigableMap<Integer, byte[]> filesInternal() {
     return Collections.unmodifiableNavigableMap(files);
   }
 
@@ -119,11 +138,11 @@ public final class CardState {
     return keys.get(id);
   }
 
-  public void putKey(KeyRecord key) {
+  void putKey(KeyRecord key) {
     keys.put(key.id(), key);
   }
 
-  public void deleteKey(int id) {
+  void deleteKey(int id) {
     keys.remove(id);
   }
 
@@ -135,7 +154,7 @@ public final class CardState {
    * INITIALIZE DEVICE wipes every key but the device key and every EF but EF.C_DevAut
    * (docs/protocol.md#initialize).
    */
-  public void wipeForInitialize() {
+  void wipeForInitialize() {
     keys.keySet().removeIf(id -> id != 0);
     files.keySet().removeIf(fid -> fid != 0x2F02);
     shareDigests = List.of();
@@ -147,7 +166,7 @@ public final class CardState {
     return initialized;
   }
 
-  public void setInitialized(boolean initialized) {
+  void setInitialized(boolean initialized) {
     this.initialized = initialized;
   }
 
@@ -156,7 +175,7 @@ public final class CardState {
     return options;
   }
 
-  public void setOptions(int options) {
+  void setOptions(int options) {
     this.options = options;
   }
 
@@ -165,16 +184,17 @@ public final class CardState {
     return vault;
   }
 
-  public void setVault(Vault vault) {
+  void setVault(Vault vault) {
     this.vault = vault;
   }
 
   /** The plaintext secrets of a format-v1 state awaiting migration, or null. */
   public Legacy legacy() {
-    return legacy;
+    return legacy == null ? null
+        : new Legacy(legacy.soPin().clone(), legacy.userPin().clone(), legacy.dkek().clone());
   }
 
-  public void setLegacy(Legacy legacy) {
+  void setLegacy(Legacy legacy) {
     this.legacy = legacy;
   }
 
@@ -182,7 +202,7 @@ public final class CardState {
     return soTriesLeft;
   }
 
-  public void setSoTriesLeft(int n) {
+  void setSoTriesLeft(int n) {
     this.soTriesLeft = n;
   }
 
@@ -194,7 +214,7 @@ public final class CardState {
     return userRetryMax;
   }
 
-  public void setUserRetryMax(int n) {
+  void setUserRetryMax(int n) {
     this.userRetryMax = n;
   }
 
@@ -202,7 +222,7 @@ public final class CardState {
     return userTriesLeft;
   }
 
-  public void setUserTriesLeft(int n) {
+  void setUserTriesLeft(int n) {
     this.userTriesLeft = n;
   }
 
@@ -211,7 +231,7 @@ public final class CardState {
     return transportPin;
   }
 
-  public void setTransportPin(boolean transportPin) {
+  void setTransportPin(boolean transportPin) {
     this.transportPin = transportPin;
   }
 
@@ -244,7 +264,7 @@ public final class CardState {
     return dkekKcv.clone();
   }
 
-  public void setDkek(int shares, int imported, byte[] sealed, byte[] kcv) {
+  void setDkek(int shares, int imported, byte[] sealed, byte[] kcv) {
     this.dkekShares = shares;
     this.dkekImported = imported;
     this.dkek = sealed.clone();
@@ -253,10 +273,10 @@ public final class CardState {
 
   /** Shares imported without a PIN, each sealed to the import key, not yet folded in. */
   public List<byte[]> pendingShares() {
-    return pendingShares;
+    return deepCopy(pendingShares);
   }
 
-  public void setPendingShares(List<byte[]> sealedShares) {
+  void setPendingShares(List<byte[]> sealedShares) {
     this.pendingShares = sealedShares.stream().map(byte[]::clone).toList();
   }
 
@@ -265,10 +285,19 @@ public final class CardState {
    * refused (an hsmkit deviation from the chip, SECURITY.md "Degenerate DKEKs"): not secret, a share has 256 bits.
    */
   public List<byte[]> shareDigests() {
-    return shareDigests;
+    return deepCopy(shareDigests);
   }
 
-  public void setShareDigests(List<byte[]> digests) {
+  private static List<byte[]> deepCopy(List<byte[]> list) {
+    return list.stream().map(byte[]::clone).toList();
+  }
+
+  /** A draft that starts as a copy of this state; only a {@link StateStore} commits it. */
+  public StateDraft edit() {
+    return new StateDraft(this);
+  }
+
+  void setShareDigests(List<byte[]> digests) {
     this.shareDigests = digests.stream().map(byte[]::clone).toList();
   }
 

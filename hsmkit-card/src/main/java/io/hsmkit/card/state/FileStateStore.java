@@ -159,14 +159,15 @@ public final class FileStateStore implements StateStore {
   }
 
   /**
-   * Commits {@code next}. If any step fails, what is on disk is unknown to the caller (the rename
-   * may or may not have happened), so the store re-reads the file: memory then follows disk and a
+   * Commits a copy of {@code draft}. If any step fails, what is on disk is unknown to the caller
+   * (the rename may or may not have happened), so the store re-reads the file: memory then follows disk and a
    * PIN try that reached the disk is never given back by the card carrying on with an older copy.
    * If even that read fails, the store refuses all further use, like a card that lost power.
    */
   @Override
-  public synchronized void commit(CardState next) throws StateException {
+  public synchronized void commit(StateDraft draft) throws StateException {
     ensureOpen();
+    CardState next = draft.snapshot();
     byte[] bytes = StateCodec.encode(next, generation + 1);
     checkSpace(next, bytes.length);
     try {
@@ -178,7 +179,7 @@ public final class FileStateStore implements StateStore {
       throw new StateException("cannot write " + stateFile + ": " + why, e);
     }
     generation++;
-    current = next.copy();
+    current = next;
   }
 
   /**

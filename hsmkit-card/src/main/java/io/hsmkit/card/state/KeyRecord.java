@@ -20,9 +20,35 @@ public record KeyRecord(
     int id, KeyType type, int sizeBits, String curve, byte[] privateKey, byte[] publicKey,
     byte[] algorithms, boolean sealed) {
 
+  /**
+   * The key's algorithm family. {@link #code()} is what the state file stores
+   * (docs/protocol.md#state-model): explicit and never reused, so reordering or adding constants
+   * does not change the meaning of a stored card.
+   */
   public enum KeyType {
-    RSA,
-    EC
+    RSA(0),
+    EC(1);
+
+    private final int code;
+
+    KeyType(int code) {
+      this.code = code;
+    }
+
+    /** The byte the state file stores for this type. */
+    public int code() {
+      return code;
+    }
+
+    /** The type stored as {@code code}, or empty for a code no type has. */
+    public static java.util.Optional<KeyType> fromCode(int code) {
+      for (KeyType t : values()) {
+        if (t.code == code) {
+          return java.util.Optional.of(t);
+        }
+      }
+      return java.util.Optional.empty();
+    }
   }
 
   public KeyRecord {

@@ -14,8 +14,8 @@ public final class MemoryStateStore implements StateStore {
   }
 
   @Override
-  public synchronized void commit(CardState next) {
-    current = next.copy();
+  public synchronized void commit(StateDraft draft) {
+    current = draft.snapshot();
   }
 
   @Override

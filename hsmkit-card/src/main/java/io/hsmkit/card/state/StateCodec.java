@@ -86,7 +86,7 @@ public final class StateCodec {
           throw new IllegalStateException("refusing to store key " + k.id() + " unsealed");
         }
         out.writeByte(k.id());
-        out.writeByte(k.type().ordinal());
+        out.writeByte(k.type().code());
         out.writeShort(k.sizeBits());
         out.writeUTF(k.curve());
         out.writeBoolean(k.sealed());
@@ -94,8 +94,8 @@ public final class StateCodec {
         writeBlob(out, k.publicKey());
         writeBlob(out, k.algorithms());
       }
-      out.writeShort(s.files().size());
-      for (var e : s.files().entrySet()) {
+      out.writeShort(s.filesInternal().size());
+      for (var e : s.filesInternal().entrySet()) {
         out.writeShort(e.getKey());
         writeBlob(out, e.getValue());
       }
@@ -161,18 +161,16 @@ public final class StateCodec {
         readV2Head(in, s);
       }
       int nkeys = in.readUnsignedShort();
-      KeyRecord.KeyType[] types = KeyRecord.KeyType.values();
       for (int i = 0; i < nkeys; i++) {
         int id = in.readUnsignedByte();
-        int type = in.readUnsignedByte();
-        if (type >= types.length) {
-          throw new StateException(name + " is damaged (unknown key type " + type + ")");
-        }
+        int code = in.readUnsignedByte();
+        KeyRecord.KeyType type = KeyRecord.KeyType.fromCode(code).orElseThrow(
+            () -> new StateException(name + " is damaged (unknown key type " + code + ")"));
         int size = in.readUnsignedShort();
         String curve = in.readUTF();
         boolean sealed = version != VERSION_1 && in.readBoolean();
         s.putKey(new KeyRecord(
-            id, types[type], size, curve, readBlob(in), readBlob(in), readBlob(in), sealed));
+            id, type, size, curve, readBlob(in), readBlob(in), readBlob(in), sealed));
       }
       int nfiles = in.readUnsignedShort();
       for (int i = 0; i < nfiles; i++) {

@@ -6,11 +6,17 @@ package io.hsmkit.card.state;
  */
 public interface StateStore extends AutoCloseable {
 
-  /** The last committed state. Callers must not modify it; they work on a {@code copy()}. */
+  /**
+   * The last committed state: read only (a {@link CardState} has no public mutator), never changed
+   * afterwards; a change starts with {@link CardState#edit()}.
+   */
   CardState current();
 
-  /** Makes {@code next} the committed state, durably. On failure the previous state remains. */
-  void commit(CardState next) throws StateException;
+  /**
+   * Makes a copy of {@code draft} as it stands the committed state, durably. On failure the previous
+   * state remains. Later changes to the draft do not reach the committed state.
+   */
+  void commit(StateDraft draft) throws StateException;
 
   @Override
   void close();

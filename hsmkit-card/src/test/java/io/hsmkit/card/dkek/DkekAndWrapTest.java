@@ -210,7 +210,7 @@ class DkekAndWrapTest {
     TestCard t = card(1);
     importShare(t, share);
     byte[] blob = KeyBlob.wrap(key(Curve.SECP256R1), share, CRYPTO);
-    CardState before = t.card.state().copy();
+    CardState before = t.card.state();
     for (int bit = 0; bit < blob.length * 8; bit++) {
       byte[] flipped = blob.clone();
       flipped[bit / 8] ^= (byte) (0x80 >>> (bit % 8));

@@ -41,7 +41,7 @@ class CardStateTest {
     CardState copy = original.copy();
 
     assertThat(copy).isEqualTo(original);
-    assertThat(copy.file(0x2F02)).isSameAs(original.file(0x2F02));
+    assertThat(copy.filesInternal().get(0x2F02)).isSameAs(original.filesInternal().get(0x2F02));
   }
 
   @Test

@@ -124,7 +124,7 @@ class FileStateStoreTest {
     CardOs.open(dir, TestCard.env()).close();
     try (FileStateStore s = FileStateStore.open(dir, () -> null)) {
       long g = s.generation();
-      s.commit(s.current().copy());
+      s.commit(s.current().edit());
       assertThat(s.generation()).isEqualTo(g + 1);
     }
   }

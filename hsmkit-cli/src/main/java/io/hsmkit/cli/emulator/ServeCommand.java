@@ -3,10 +3,11 @@ package io.hsmkit.cli.emulator;
 import io.hsmkit.bridge.VirtualCard;
 import io.hsmkit.bridge.VpcdClient;
 import io.hsmkit.card.CardOs;
-import io.hsmkit.card.state.StateException;
 import io.hsmkit.cli.support.CliContext;
 import io.hsmkit.cli.support.CliException;
+import io.hsmkit.cli.support.TokenCommand;
 import io.hsmkit.token.CardEnvironments;
+import io.hsmkit.token.TokenException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -67,7 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
   Path secretFile;
 
   @Override
-  public Integer call() throws StateException, InterruptedException {
+  public Integer call() throws TokenException, InterruptedException {
     if (port < 1 || port > 65535) {
       throw CliException.usage("--port must be between 1 and 65535, not " + port);
     }
@@ -77,11 +78,11 @@ public final class ServeCommand implements Callable<Integer> {
     }
     CardOs card;
     try {
-      card = CardOs.open(dir, CardEnvironments.environment(secretFile, ((CliContext) spec.root().userObject()).env()));
+      card = CardEnvironments.openCard(dir, secretFile, ((CliContext) spec.root().userObject()).env());
     } catch (IllegalStateException e) {
       throw CliException.usage("card state " + dir + " is damaged: " + e.getMessage());
-    } catch (StateException e) {
-      if (e.getCause() instanceof CardOs.SecretMismatchException) {
+    } catch (TokenException e) {
+      if (TokenCommand.wrongSecret(e)) {
         throw CliException.usage(e.getMessage()
             + " (serve takes the extra secret from --secret-file FILE or HSMKIT_CARD_SECRET)");
       }

@@ -1,10 +1,12 @@
 package io.hsmkit.cli.support;
 
+import io.hsmkit.card.CardOs;
 import io.hsmkit.card.state.FileStateStore;
-import io.hsmkit.card.state.StateException;
 import io.hsmkit.client.HsmException;
 import io.hsmkit.client.token.TokenSpec;
 import io.hsmkit.token.Token;
+import io.hsmkit.token.TokenBusyException;
+import io.hsmkit.token.TokenException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +56,7 @@ public abstract class TokenCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, HsmException, StateException {
+  public Integer call() throws IOException, HsmException, TokenException {
     validate();
     if (!createsToken()) {
       requireExisting(ctx().tokenSpec());
@@ -72,7 +74,7 @@ public abstract class TokenCommand implements Callable<Integer> {
    * Opens the token of {@code ctx}: waits up to {@code --wait} for an emulated token another
    * process holds, saying once on stderr whom it waits for; traces APDUs with {@code --verbose}.
    */
-  public static Token open(CliContext ctx) throws IOException, StateException {
+  public static Token open(CliContext ctx) throws IOException, TokenException {
     java.time.Duration wait = ctx.lockWait();
     long deadline = System.nanoTime() + wait.toNanos();
     boolean said = false;
@@ -82,7 +84,7 @@ public abstract class TokenCommand implements Callable<Integer> {
           ctx.err().println("hsmkit: apdu " + line);
           ctx.err().flush();
         });
-      } catch (io.hsmkit.card.state.StateBusyException e) {
+      } catch (TokenBusyException e) {
         if (System.nanoTime() - deadline >= 0) {
           throw new CliException(CliException.REFUSED, e.getMessage()
               + (wait.isZero() ? "; retry when it is done, or wait for it with --wait[=SECONDS]"
@@ -100,14 +102,24 @@ public abstract class TokenCommand implements Callable<Integer> {
           Thread.currentThread().interrupt();
           throw new CliException(CliException.REFUSED, e.getMessage());
         }
-      } catch (StateException e) {
-        if (e.getCause() instanceof io.hsmkit.card.CardOs.SecretMismatchException) {
+      } catch (TokenException e) {
+        if (wrongSecret(e)) {
           throw new CliException(CliException.USAGE, e.getMessage()
               + " (the embedded token takes the extra secret from HSMKIT_CARD_SECRET)");
         }
         throw e;
       }
     }
+  }
+
+  /** The card refused to open because its extra secret is not the one it was made with. */
+  public static boolean wrongSecret(TokenException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof CardOs.SecretMismatchException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
