@@ -5,6 +5,7 @@ import io.hsmkit.apdu.MalformedApduException;
 import io.hsmkit.apdu.ResponseApdu;
 import io.hsmkit.apdu.StatusWord;
 import io.hsmkit.apdu.TlvException;
+import io.hsmkit.card.command.SmartCardHsmCommands;
 import io.hsmkit.card.crypto.CardCrypto;
 import io.hsmkit.card.crypto.CryptoProviders;
 import io.hsmkit.card.cvc.Cvc;

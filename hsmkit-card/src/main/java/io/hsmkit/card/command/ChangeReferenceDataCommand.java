@@ -15,7 +15,7 @@ import java.util.Arrays;
  * SO-PIN. Either way the old PIN opens the master key and the new one re-wraps it: keys and DKEK
  * stay as they are.
  */
-public final class ChangeReferenceDataCommand implements CommandHandler {
+final class ChangeReferenceDataCommand implements CommandHandler {
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {

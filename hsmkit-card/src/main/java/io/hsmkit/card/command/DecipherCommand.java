@@ -23,7 +23,7 @@ import io.hsmkit.card.state.KeyRecord;
  *       wrong lengths are {@code 6A80}.
  * </ul>
  */
-public final class DecipherCommand implements CommandHandler {
+final class DecipherCommand implements CommandHandler {
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {

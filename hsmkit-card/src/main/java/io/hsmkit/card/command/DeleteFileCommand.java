@@ -11,7 +11,7 @@ import io.hsmkit.card.dispatch.SwException;
  * DELETE FILE (E4 02 00 + FID), docs/protocol.md#delete-file: deletes an EF or a key ({@code CCxx}).
  * The device key {@code CC00} and EF.C_DevAut cannot be deleted.
  */
-public final class DeleteFileCommand implements CommandHandler {
+final class DeleteFileCommand implements CommandHandler {
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {

@@ -13,7 +13,7 @@ import java.io.ByteArrayOutputStream;
  * ({@code CCxx}, including the device key {@code CC00}, so OpenSC's free-id search starts at 1) and
  * every EF.
  */
-public final class EnumerateObjectsCommand implements CommandHandler {
+final class EnumerateObjectsCommand implements CommandHandler {
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {

@@ -41,7 +41,7 @@ import java.util.Optional;
  * the same label ({@code HSMKeyStore.generateRSAKeyPair}), pico-hsm overwrites, and OpenSC only
  * ever targets free ids, so overwriting is the behaviour every known client expects.
  */
-public final class GenerateAsymmetricKeyPairCommand implements CommandHandler {
+final class GenerateAsymmetricKeyPairCommand implements CommandHandler {
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {

@@ -8,7 +8,7 @@ import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
 
 /** GET CHALLENGE (84), docs/protocol.md#get-challenge: exactly Ne random bytes, at most 1024. */
-public final class GetChallengeCommand implements CommandHandler {
+final class GetChallengeCommand implements CommandHandler {
   static final int MAX = 1024;
 
   @Override

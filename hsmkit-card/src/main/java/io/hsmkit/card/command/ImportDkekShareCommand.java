@@ -37,7 +37,7 @@ import java.util.Optional;
  * salted digests, {@link CardState#shareDigests()}) and to a share that would make a known
  * accumulator all zero, and changes nothing.
  */
-public final class ImportDkekShareCommand implements CommandHandler {
+final class ImportDkekShareCommand implements CommandHandler {
   static final byte[] UNKNOWN_KCV = new byte[8];
 
   @Override

@@ -34,7 +34,7 @@ import java.util.Set;
  *       under it.
  * </ol>
  */
-public final class InitializeDeviceCommand implements CommandHandler {
+final class InitializeDeviceCommand implements CommandHandler {
   static final int DEFAULT_RETRIES = 3;
   static final int OPTION_TRANSPORT_PIN = 0x0002;
 

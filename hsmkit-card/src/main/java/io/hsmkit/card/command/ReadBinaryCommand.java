@@ -14,7 +14,7 @@ import java.util.Arrays;
  * any other value reads that FID. Reading at the end of the file returns no bytes and 9000, which
  * is how OpenSC's read loop learns it is done. Keys are never readable; {@code CDxx} needs the PIN.
  */
-public final class ReadBinaryCommand implements CommandHandler {
+final class ReadBinaryCommand implements CommandHandler {
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {

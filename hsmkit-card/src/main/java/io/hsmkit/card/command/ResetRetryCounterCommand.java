@@ -15,7 +15,7 @@ import java.util.Arrays;
  * when INITIALIZE enabled option 0x0001 ("User PIN reset with SO-PIN"); otherwise 6986. The SO-PIN
  * opens the master key and a new PIN re-wraps it, so keys survive a PIN reset by the SO.
  */
-public final class ResetRetryCounterCommand implements CommandHandler {
+final class ResetRetryCounterCommand implements CommandHandler {
   static final int OPTION_RESET_RETRY_COUNTER = 0x0001;
 
   @Override

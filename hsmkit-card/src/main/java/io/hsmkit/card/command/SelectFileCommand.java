@@ -13,7 +13,7 @@ import io.hsmkit.card.dispatch.SwException;
  * (P1 00) or by a 2-byte path from the MF (P1 08). Unknown AIDs answer {@code 6A82} so that
  * OpenSC's CoolKey and Muscle drivers do not claim the card (docs/protocol.md#probes).
  */
-public final class SelectFileCommand implements CommandHandler {
+final class SelectFileCommand implements CommandHandler {
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {
     if (apdu.p2() != 0x00 && apdu.p2() != 0x04 && apdu.p2() != 0x0C) {

@@ -30,7 +30,7 @@ import io.hsmkit.card.state.KeyRecord;
  *       output is minimal DER ({@link KeyOperations#ecdsa}).
  * </ul>
  */
-public final class SignCommand implements CommandHandler {
+final class SignCommand implements CommandHandler {
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {

@@ -17,7 +17,7 @@ import java.util.Arrays;
  * blob that fails a check — wrong DKEK, bad CMAC, malformed, inconsistent key — answers {@code
  * 6A80} ("Wrapped key does not match DKEK" in sc-hsm-tool) and stores nothing.
  */
-public final class UnwrapKeyCommand implements CommandHandler {
+final class UnwrapKeyCommand implements CommandHandler {
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {

@@ -13,7 +13,7 @@ import io.hsmkit.card.dispatch.SwException;
  * ({@code 53 00} at offset 0 creates it empty), makes it current, and writes at the offset. A write
  * at offset 0 replaces the content; later chunks (OpenSC splits at 1215 bytes) extend it.
  */
-public final class UpdateBinaryCommand implements CommandHandler {
+final class UpdateBinaryCommand implements CommandHandler {
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {

@@ -24,7 +24,7 @@ import io.hsmkit.card.dispatch.SwException;
  *       authentication path (docs/protocol.md#pin-pad-probe).
  * </ul>
  */
-public final class VerifyCommand implements CommandHandler {
+final class VerifyCommand implements CommandHandler {
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * the user PIN and a complete DKEK ({@code 6D00} without one, as sc-hsm-tool expects: "Card not
  * initialized for key wrap"). The device key never leaves the card.
  */
-public final class WrapKeyCommand implements CommandHandler {
+final class WrapKeyCommand implements CommandHandler {
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {

@@ -1,4 +1,4 @@
-package io.hsmkit.card;
+package io.hsmkit.card.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

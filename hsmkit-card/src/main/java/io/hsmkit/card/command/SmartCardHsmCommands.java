@@ -1,33 +1,19 @@
-package io.hsmkit.card;
+package io.hsmkit.card.command;
 
 import io.hsmkit.apdu.Ins;
-import io.hsmkit.card.command.ChangeReferenceDataCommand;
-import io.hsmkit.card.command.DecipherCommand;
-import io.hsmkit.card.command.DeleteFileCommand;
-import io.hsmkit.card.command.EnumerateObjectsCommand;
-import io.hsmkit.card.command.GenerateAsymmetricKeyPairCommand;
-import io.hsmkit.card.command.GetChallengeCommand;
-import io.hsmkit.card.command.ImportDkekShareCommand;
-import io.hsmkit.card.command.InitializeDeviceCommand;
-import io.hsmkit.card.command.UnwrapKeyCommand;
-import io.hsmkit.card.command.WrapKeyCommand;
-import io.hsmkit.card.command.ReadBinaryCommand;
-import io.hsmkit.card.command.ResetRetryCounterCommand;
-import io.hsmkit.card.command.SelectFileCommand;
-import io.hsmkit.card.command.SignCommand;
-import io.hsmkit.card.command.UpdateBinaryCommand;
-import io.hsmkit.card.command.VerifyCommand;
 import io.hsmkit.card.dispatch.CommandTable;
 import java.util.Map;
 
 /**
  * The SmartCard-HSM command set: handler by {@link Ins}, the INS table the host shares
- * (docs/protocol.md#command-table).
+ * (docs/protocol.md#command-table). The handlers are package-private: this table is the only way
+ * in, so the rest of the card, and nothing outside it, can call a handler past the dispatcher.
  */
-final class SmartCardHsmCommands {
+public final class SmartCardHsmCommands {
   private SmartCardHsmCommands() {}
 
-  static CommandTable table() {
+  /** A new table of handlers (one per card: handlers hold no state, but tables are not shared). */
+  public static CommandTable table() {
     return CommandTable.of(
         Map.ofEntries(
             Map.entry(Ins.SELECT, new SelectFileCommand()),
