@@ -2,29 +2,34 @@ package io.hsmkit.client;
 
 import io.hsmkit.apdu.ApduTransport;
 import io.hsmkit.apdu.CommandApdu;
+import io.hsmkit.apdu.Ins;
 import io.hsmkit.apdu.MalformedApduException;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Hands every APDU, one line each, to a sink (what {@code hsmkit --verbose} shows on stderr), on
- * any token kind, with what
- * must never reach a log left out: the data of the commands that carry PINs, the SO-PIN or a DKEK
+ * any token kind, with what must never reach a log left out: the data of the commands that carry PINs, the SO-PIN or a DKEK
  * share (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER, INITIALIZE, IMPORT DKEK SHARE) and of
  * UNWRAP (a key blob), and the answers of DECIPHER (plaintext, ECDH secrets) and WRAP (a key blob).
  * Only their lengths are shown. Long data is cut after {@value #SHOWN} bytes.
  */
 public final class TracingTransport implements ApduTransport {
-  /** Commands whose data is secret (docs/protocol.md#commands has the INS table). */
-  static final Set<Integer> SECRET_COMMAND_DATA = Set.of(0x20, 0x24, 0x2C, 0x50, 0x52, 0x74);
+  /** Commands whose data is secret. */
+  static final Set<Ins> SECRET_COMMAND_DATA = EnumSet.of(Ins.VERIFY, Ins.CHANGE_REFERENCE_DATA,
+      Ins.RESET_RETRY_COUNTER, Ins.INITIALIZE_DEVICE, Ins.IMPORT_DKEK_SHARE, Ins.UNWRAP_KEY);
   /** Commands whose response data is secret. */
-  static final Set<Integer> SECRET_RESPONSE_DATA = Set.of(0x62, 0x72);
+  static final Set<Ins> SECRET_RESPONSE_DATA = EnumSet.of(Ins.DECIPHER, Ins.WRAP_KEY);
   static final int SHOWN = 64;
   private final ApduTransport inner;
-  private final java.util.function.Consumer<String> sink;
+  private final Consumer<String> sink;
 
-  public TracingTransport(ApduTransport inner, java.util.function.Consumer<String> sink) {
+  public TracingTransport(ApduTransport inner, Consumer<String> sink) {
     this.inner = inner;
     this.sink = sink;
   }
@@ -42,7 +47,7 @@ public final class TracingTransport implements ApduTransport {
     if (apdu.length < 4) {
       return hex(apdu, apdu.length);
     }
-    StringBuilder b = new StringBuilder(hex(java.util.Arrays.copyOf(apdu, 4), 4));
+    StringBuilder b = new StringBuilder(hex(Arrays.copyOf(apdu, 4), 4));
     CommandApdu c;
     try {
       c = CommandApdu.parse(apdu);
@@ -51,7 +56,7 @@ public final class TracingTransport implements ApduTransport {
     }
     if (c.hasData()) {
       b.append(" Lc=").append(c.dataLength());
-      if (SECRET_COMMAND_DATA.contains(c.ins())) {
+      if (secret(SECRET_COMMAND_DATA, c.ins())) {
         b.append(" [data left out]");
       } else {
         b.append(' ').append(hex(c.data(), SHOWN));
@@ -72,13 +77,18 @@ public final class TracingTransport implements ApduTransport {
     int n = r.length - 2;
     if (n > 0) {
       b.append(' ').append(n).append(" bytes");
-      if (SECRET_RESPONSE_DATA.contains(ins)) {
+      if (secret(SECRET_RESPONSE_DATA, ins)) {
         b.append(" [data left out]");
       } else {
-        b.append(' ').append(hex(java.util.Arrays.copyOf(r, n), SHOWN));
+        b.append(' ').append(hex(Arrays.copyOf(r, n), SHOWN));
       }
     }
     return b.toString();
+  }
+
+  private static boolean secret(Set<Ins> commands, int ins) {
+    Optional<Ins> known = Ins.byCode(ins);
+    return known.isPresent() && commands.contains(known.get());
   }
 
   private static String hex(byte[] data, int max) {
