@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # The long robustness profile (SECURITY.md, Running the long profile): the property tests at 10^6 cases, the SIGKILL soak with
-# hundreds of kills and the load test for long, then a summary of the figures in
+# a thousand kills and the load test for long, then a summary of the figures in
 # target/long-summary.txt (and on stdout).
 #
 # Usage: scripts/long-tests.sh [--tries N] [--kills N] [--load-seconds N]
 #   defaults: --tries 1000000 (hostile APDUs, ECDH points; the vpcd fuzz runs N/100 sessions),
-#             --kills 300, --load-seconds 600
+#             --kills 1000, --load-seconds 600
 # Interop parts run under scripts/isolated.sh (needs root, like the interop tests). Takes hours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tries=1000000 kills=300 load=600
+tries=1000000 kills=1000 load=600
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --tries) tries="$2"; shift 2 ;;
