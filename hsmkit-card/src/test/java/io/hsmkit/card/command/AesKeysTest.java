@@ -176,4 +176,23 @@ class AesKeysTest {
     assertThat(t.send(cipher(p2, 1, NIST_PLAIN)).ok().data())
         .isNotEqualTo(t.send(cipher(p2, 2, NIST_PLAIN)).ok().data());
   }
+
+  /** Neither WRAP (blob type 0F not pinned down) nor a key request's outer signature takes AES. */
+  @Test
+  void aesKey_isRefusedByWrapAndAsOuterSigner(@TempDir Path dir) throws Exception {
+    try (var card = SealedCards.open(dir).card) {
+      KeyTestCard t = new KeyTestCard(card, false, false);
+      SealedCards.initialize(t, "648219", 3, 1).ok();
+      SealedCards.importShare(t, SealedCards.share(0x31)).ok();
+      t.login();
+      generate(t, 2, 0xB0, "").ok();
+      t.generateEc(3, io.hsmkit.card.crypto.Curve.SECP256R1);
+
+      assertThat(t.send(KeyTestCard.hex("80720292000000")).sw()).isEqualTo(0x6985);
+      assertThat(t.send(KeyTestCard.hex("80720392000000")).sw()).isEqualTo(0x9000);
+      assertThat(t.generate(4, 2, t.openScEcRequest(
+          io.hsmkit.card.crypto.Curve.SECP256R1)).sw()).isEqualTo(0x6985);
+      assertThat(t.key(4)).isNull();
+    }
+  }
 }
