@@ -3,7 +3,7 @@ package io.hsmkit.apdu;
 import java.util.Optional;
 
 /**
- * The SmartCard-HSM algorithm identifiers (P2 of SIGN, DECIPHER, WRAP KEY and UNWRAP KEY), named
+ * The SmartCard-HSM algorithm identifiers (P2 of SIGN, DECIPHER, WRAP KEY, UNWRAP KEY and CIPHER), named
  * after OpenSC's {@code card-sc-hsm.h} ({@code ALGO_*}), with the key type, the scheme (padding)
  * and the hash the card computes over the message (docs/protocol.md#sign). The one table of these
  * ids: the card looks P2 up here, the host picks what it sends from here. Ids outside it answer
@@ -41,12 +41,20 @@ public enum AlgorithmId {
   /** P2 of WRAP KEY: the key blob under the DKEK (docs/protocol.md#wrap-unwrap). */
   WRAP(0x92, KeyKind.ANY, Operation.WRAP, Scheme.KEY_WRAP, null),
   /** P2 of UNWRAP KEY. */
-  UNWRAP(0x93, KeyKind.ANY, Operation.UNWRAP, Scheme.KEY_WRAP, null);
+  UNWRAP(0x93, KeyKind.ANY, Operation.UNWRAP, Scheme.KEY_WRAP, null),
+  /** CIPHER: AES-CBC encryption with a zero IV, whole blocks (docs/protocol.md#cipher). */
+  AES_CBC_ENCRYPT(0x10, KeyKind.AES, Operation.CIPHER, Scheme.AES_CBC_ENCRYPT, null),
+  /** CIPHER: AES-CBC decryption with a zero IV. */
+  AES_CBC_DECRYPT(0x11, KeyKind.AES, Operation.CIPHER, Scheme.AES_CBC_DECRYPT, null),
+  /** CIPHER: AES-CMAC (SP 800-38B), the full 16-byte tag. */
+  AES_CMAC(0x18, KeyKind.AES, Operation.CIPHER, Scheme.AES_CMAC, null);
 
   /** The key type an algorithm needs. */
   public enum KeyKind {
     RSA,
     EC,
+    /** A secret AES key (GENERATE SYMMETRIC KEY). */
+    AES,
     /** Key wrapping takes any key. */
     ANY
   }
@@ -56,7 +64,8 @@ public enum AlgorithmId {
     SIGN(Ins.SIGN),
     DECIPHER(Ins.DECIPHER),
     WRAP(Ins.WRAP_KEY),
-    UNWRAP(Ins.UNWRAP_KEY);
+    UNWRAP(Ins.UNWRAP_KEY),
+    CIPHER(Ins.CIPHER);
 
     private final Ins ins;
 
@@ -77,7 +86,10 @@ public enum AlgorithmId {
     RSA_PSS,
     ECDSA,
     ECDH,
-    KEY_WRAP
+    KEY_WRAP,
+    AES_CBC_ENCRYPT,
+    AES_CBC_DECRYPT,
+    AES_CMAC
   }
 
   private final int id;

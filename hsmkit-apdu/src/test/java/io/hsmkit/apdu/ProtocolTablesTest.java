@@ -99,7 +99,9 @@ class ProtocolTablesTest {
         "44 SIGN RSA RSA_PSS SHA384", "45 SIGN RSA RSA_PSS SHA512",
         "70 SIGN EC ECDSA -", "71 SIGN EC ECDSA SHA1", "72 SIGN EC ECDSA SHA224",
         "73 SIGN EC ECDSA SHA256", "74 SIGN EC ECDSA SHA384", "75 SIGN EC ECDSA SHA512",
-        "80 DECIPHER EC ECDH -", "92 WRAP ANY KEY_WRAP -", "93 UNWRAP ANY KEY_WRAP -");
+        "80 DECIPHER EC ECDH -", "92 WRAP ANY KEY_WRAP -", "93 UNWRAP ANY KEY_WRAP -",
+        "10 CIPHER AES AES_CBC_ENCRYPT -", "11 CIPHER AES AES_CBC_DECRYPT -",
+        "18 CIPHER AES AES_CMAC -");
     assertThat(AlgorithmId.Operation.SIGN.ins()).isEqualTo(Ins.SIGN);
     assertThat(AlgorithmId.Operation.DECIPHER.ins()).isEqualTo(Ins.DECIPHER);
     assertThat(AlgorithmId.Operation.WRAP.ins()).isEqualTo(Ins.WRAP_KEY);

@@ -56,6 +56,9 @@ final class GenerateAsymmetricKeyPairCommand implements CommandHandler {
     if (signer == null) {
       throw new SwException(StatusWord.REFERENCED_DATA_NOT_FOUND);
     }
+    if (!KeyUse.asymmetric(signer)) {
+      throw new SwException(StatusWord.CONDITIONS_OF_USE_NOT_SATISFIED);
+    }
     KeyPairRequest request = KeyPairRequest.parse(apdu.data());
     byte[] outerCar = outerCar(ctx, request, signerId);
 

@@ -32,6 +32,11 @@ final class KeyUse {
         .orElseThrow(() -> new SwException(StatusWord.INCORRECT_P1P2));
   }
 
+  /** True for a key SIGN, DECIPHER, WRAP or a key request's outer signature can use. */
+  static boolean asymmetric(KeyRecord key) {
+    return key.type() != KeyRecord.KeyType.AES;
+  }
+
   static KeyRecord authorize(CommandContext ctx, int keyId, AlgorithmId algorithm)
       throws SwException {
     KeyRecord key = ctx.state().key(keyId);
@@ -48,6 +53,7 @@ final class KeyUse {
     return switch (kind) {
       case RSA -> type == KeyRecord.KeyType.RSA;
       case EC -> type == KeyRecord.KeyType.EC;
+      case AES -> type == KeyRecord.KeyType.AES;
       case ANY -> true;
     };
   }

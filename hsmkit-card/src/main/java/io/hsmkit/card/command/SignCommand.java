@@ -68,7 +68,7 @@ final class SignCommand implements CommandHandler {
         yield ops.rsaPss(pk, h.algorithm(), h.hash());
       }
       case ECDSA -> ops.ecdsa(pk, input);
-      case RSA_DECRYPT, ECDH, KEY_WRAP -> throw new IllegalStateException("not a SIGN algorithm");
+      case RSA_DECRYPT, ECDH, KEY_WRAP, AES_CBC_ENCRYPT, AES_CBC_DECRYPT, AES_CMAC -> throw new IllegalStateException("not a SIGN algorithm");
     };
   }
 

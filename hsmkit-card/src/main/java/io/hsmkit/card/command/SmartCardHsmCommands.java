@@ -31,6 +31,8 @@ public final class SmartCardHsmCommands {
             Map.entry(Ins.DECIPHER, new DecipherCommand()),
             Map.entry(Ins.IMPORT_DKEK_SHARE, new ImportDkekShareCommand()),
             Map.entry(Ins.WRAP_KEY, new WrapKeyCommand()),
-            Map.entry(Ins.UNWRAP_KEY, new UnwrapKeyCommand())));
+            Map.entry(Ins.UNWRAP_KEY, new UnwrapKeyCommand()),
+            Map.entry(Ins.GENERATE_SYMMETRIC_KEY, new GenerateSymmetricKeyCommand()),
+            Map.entry(Ins.CIPHER, new CipherCommand())));
   }
 }

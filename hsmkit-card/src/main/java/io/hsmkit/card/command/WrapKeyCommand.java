@@ -32,6 +32,10 @@ final class WrapKeyCommand implements CommandHandler {
     if (key == null) {
       throw new SwException(StatusWord.REFERENCED_DATA_NOT_FOUND);
     }
+    if (!KeyUse.asymmetric(key)) {
+      // the AES blob (key type 0F) is not pinned down yet (docs/protocol.md#cipher)
+      throw new SwException(StatusWord.CONDITIONS_OF_USE_NOT_SATISFIED);
+    }
     byte[] dkek = Keyring.openDkek(ctx.masterKey(), ctx.state().dkekSealed());
     try {
       return Response.ok(KeyBlob.wrap(key, ctx.prepared(key).privateKey(), dkek, ctx.crypto()));

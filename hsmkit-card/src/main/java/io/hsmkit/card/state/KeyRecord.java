@@ -3,11 +3,11 @@ package io.hsmkit.card.state;
 import java.util.Arrays;
 
 /**
- * A private key held by the card under key reference {@code id} (EF {@code CCxx}).
+ * A private (or, for {@link KeyType#AES}, secret) key held by the card under key reference {@code id} (EF {@code CCxx}).
  *
  * @param id key reference 0..255 (0 = the device authentication key)
- * @param type RSA or EC
- * @param sizeBits RSA modulus length or EC field length in bits
+ * @param type RSA, EC or AES
+ * @param sizeBits RSA modulus length, EC field length or AES key length in bits
  * @param curve the EC curve name (as in {@code Curves}), or empty for RSA
  * @param privateKey the stored private part: PKCS#8 when {@code sealed} is false (the device key,
  *     and a key in transit between decoding and sealing), else the PKCS#8 sealed under the master
@@ -27,7 +27,9 @@ public record KeyRecord(
    */
   public enum KeyType {
     RSA(0),
-    EC(1);
+    EC(1),
+    /** A secret AES key: {@code privateKey} holds the raw 16/24/32 key bytes, no public key. */
+    AES(2);
 
     private final int code;
 

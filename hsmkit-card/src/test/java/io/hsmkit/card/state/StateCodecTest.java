@@ -26,11 +26,11 @@ class StateCodecTest {
       codes.put(t.name(), t.code());
     }
 
-    assertThat(codes).containsExactly(Map.entry("RSA", 0), Map.entry("EC", 1));
+    assertThat(codes).containsExactly(Map.entry("RSA", 0), Map.entry("EC", 1), Map.entry("AES", 2));
     for (KeyRecord.KeyType t : KeyRecord.KeyType.values()) {
       assertThat(KeyRecord.KeyType.fromCode(t.code())).contains(t);
     }
-    assertThat(KeyRecord.KeyType.fromCode(2)).isEmpty();
+    assertThat(KeyRecord.KeyType.fromCode(3)).isEmpty();
   }
 
   /** A v2 file as the codec before explicit codes wrote it (KeyType.ordinal()), byte for byte. */
@@ -47,6 +47,15 @@ class StateCodecTest {
     assertThat(d.state().file(0x2F02)).containsExactly(0x7F, 0x21);
     assertThat(d.state().soTriesLeft()).isEqualTo(15);
     assertThat(StateCodec.encode(d.state(), 7)).isEqualTo(file);
+  }
+
+  /** An AES key (code 2) read back from bytes: type, size and the sealed secret survive. */
+  @Test
+  void aesKeyCode2_decodesAsAes() throws Exception {
+    StateCodec.Decoded d = StateCodec.decode(v2File(1, 2), "card.state");
+
+    assertThat(d.state().key(5).type()).isEqualTo(KeyRecord.KeyType.AES);
+    assertThat(StateCodec.encode(d.state(), 7)).isEqualTo(v2File(1, 2));
   }
 
   @Test
