@@ -25,6 +25,7 @@ public enum Ins {
   WRAP_KEY(0x72, 0x80),
   UNWRAP_KEY(0x74, 0x80),
   CIPHER(0x78, 0x80),
+  DERIVE_EC_KEY(0x76, 0x80),
   GET_CHALLENGE(0x84, 0x00);
 
   /** CLA of the ISO 7816-4 commands. */

@@ -15,16 +15,19 @@ import java.util.function.Consumer;
 /**
  * Hands every APDU, one line each, to a sink (what {@code hsmkit --verbose} shows on stderr), on
  * any token kind, with what must never reach a log left out: the data of the commands that carry PINs, the SO-PIN or a DKEK
- * share (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER, INITIALIZE, IMPORT DKEK SHARE) and of
- * UNWRAP (a key blob), and the answers of DECIPHER (plaintext, ECDH secrets) and WRAP (a key blob).
+ * share (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER, INITIALIZE, IMPORT DKEK SHARE), of
+ * UNWRAP (a key blob), CIPHER (AES plaintext) and DERIVE EC KEY (the offset that ties two keys
+ * together), and the answers of DECIPHER (plaintext, ECDH secrets), WRAP (a key blob) and CIPHER
+ * (plaintext after a decryption, derived key bytes).
  * Only their lengths are shown. Long data is cut after {@value #SHOWN} bytes.
  */
 public final class TracingTransport implements ApduTransport {
   /** Commands whose data is secret. */
   static final Set<Ins> SECRET_COMMAND_DATA = EnumSet.of(Ins.VERIFY, Ins.CHANGE_REFERENCE_DATA,
-      Ins.RESET_RETRY_COUNTER, Ins.INITIALIZE_DEVICE, Ins.IMPORT_DKEK_SHARE, Ins.UNWRAP_KEY);
+      Ins.RESET_RETRY_COUNTER, Ins.INITIALIZE_DEVICE, Ins.IMPORT_DKEK_SHARE, Ins.UNWRAP_KEY,
+      Ins.CIPHER, Ins.DERIVE_EC_KEY);
   /** Commands whose response data is secret. */
-  static final Set<Ins> SECRET_RESPONSE_DATA = EnumSet.of(Ins.DECIPHER, Ins.WRAP_KEY);
+  static final Set<Ins> SECRET_RESPONSE_DATA = EnumSet.of(Ins.DECIPHER, Ins.WRAP_KEY, Ins.CIPHER);
   static final int SHOWN = 64;
   private final ApduTransport inner;
   private final Consumer<String> sink;

@@ -26,4 +26,15 @@ class TracingTransportTest {
     assertThat(lines.get(7)).isEqualTo("< 9000 3 bytes 11 22 33");
     assertThat(String.join("\n", lines)).doesNotContain("39 38 37").doesNotContain("987654");
   }
+
+  @Test
+  void aesPlaintextAndDerivationOffset_leftOut() throws Exception {
+    List<String> lines = new ArrayList<>();
+    TracingTransport t = new TracingTransport(c -> new byte[] {0x66, (byte) 0x90, 0x00}, lines::add);
+    t.transmit(new CommandApdu(0x80, 0x78, 0x07, 0x10, new byte[] {0x77}, 256).toBytes()); // CIPHER
+    t.transmit(new CommandApdu(0x80, 0x76, 0x01, 0x02, new byte[] {(byte) 0x98, 0x77}, -1).toBytes());
+    assertThat(lines).containsExactly(
+        "> 80 78 07 10 Lc=1 [data left out] Le=256", "< 9000 1 bytes [data left out]",
+        "> 80 76 01 02 Lc=2 [data left out]", "< 9000 1 bytes 66");
+  }
 }

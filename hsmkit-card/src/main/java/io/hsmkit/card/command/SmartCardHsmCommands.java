@@ -33,6 +33,7 @@ public final class SmartCardHsmCommands {
             Map.entry(Ins.WRAP_KEY, new WrapKeyCommand()),
             Map.entry(Ins.UNWRAP_KEY, new UnwrapKeyCommand()),
             Map.entry(Ins.GENERATE_SYMMETRIC_KEY, new GenerateSymmetricKeyCommand()),
-            Map.entry(Ins.CIPHER, new CipherCommand())));
+            Map.entry(Ins.CIPHER, new CipherCommand()),
+            Map.entry(Ins.DERIVE_EC_KEY, new DeriveEcKeyCommand())));
   }
 }
