@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: the emulated card through the whole PC/SC stack against SoftHSMv2, in one
-# interleaved run, and the floor of that stack; regenerates the end-to-end part of BENCHMARKS.md.
+# interleaved run, and the floor of that stack, idle and under background load; regenerates the
+# end-to-end part of BENCHMARKS.md.
 #
-#   scripts/bench-e2e.sh            about 20 minutes: 11 rounds of 2 s per operation and side
-#   scripts/bench-e2e.sh --quick    about 5 minutes: 5 rounds of 0.5 s (a preliminary table)
-#   options: --rounds N --seconds S (per operation, side and round), --no-write (print only),
-#            --keep (keep the temporary directory), --only ops,scale,status,dkek,jca (some parts)
+#   scripts/bench-e2e.sh            about 45 minutes: 7 rounds of 2 s per operation, side and load
+#   scripts/bench-e2e.sh --quick    about 15 minutes: 7 rounds of 0.5 s (a preliminary table)
+#   options: --rounds N --seconds S (per operation, side, load and round), --loads LIST (busy cores
+#            in the background, default 0,1,2), --spin US (the spin compared with none, default
+#            200), --no-write (print only), --keep (keep the temporary
+#            directory), --only ops,spin,idlecpu,scale,status,dkek,jca (some parts)
 #
 # What runs (all on 127.0.0.1, inside scripts/isolated.sh: a private /run/pcscd and network
 # namespace; every process stopped by its PID):
@@ -14,7 +17,15 @@
 #     SOFTHSM2_CONF and token directory in the temporary directory) and runs the same operations,
 #     keys and message on both, alternating which goes first each round; then GET CHALLENGE with
 #     SCardTransmit to the card and to vpcd-null, a virtual card that answers 9000 to everything
-#     (the floor: the raw PC/SC round trip).
+#     (the floor: the raw PC/SC round trip), plain and inside SCardBeginTransaction/End.
+#   - loads: every round runs once idle and once under each background load of LIST (N busy
+#     loops at nice 19, started before and stopped by PID after), the order rotating per round;
+#     `hsmkit serve --apdu-times` records when each APDU arrived and was answered, so the report
+#     gives hsmkit's own time per APDU beside the floor measured at the same load.
+#   - spin: the same card served with a spin after each answer (serve --spin-us US) and without,
+#     alternating per round, at each load (ECDSA, RSA and GET CHALLENGE only); the card is then
+#     served with serve's default again.
+#   - idlecpu: CPU time of `hsmkit serve` connected to pcscd with no client, per idle hour.
 #   - two readers: p11bench processes on two served cards at once against one alone, alternating.
 #   - the JCA provider on an embedded token against SoftHSMv2 through the JDK's SunPKCS11, in one
 #     JVM (hsmkit-bench's JcaVsSoftHsm; built with mvn -Pbench).
@@ -28,13 +39,16 @@ set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$root"
 
-rounds=11 seconds=2 cli_runs=21 dkek_rounds=5 scale_rounds=5 scale_seconds=10 write=1 keep=0
-mode=default only=ops,scale,status,dkek,jca
+rounds=7 seconds=2 cli_runs=21 dkek_rounds=5 scale_rounds=5 scale_seconds=10 write=1 keep=0
+idle_seconds=120 loads=0,1,2 spin=200
+mode=default only=ops,spin,idlecpu,scale,status,dkek,jca
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) mode=quick rounds=5 seconds=0.5 cli_runs=7 dkek_rounds=2 scale_rounds=3 scale_seconds=3 ;;
+    --quick) mode=quick seconds=0.5 cli_runs=7 dkek_rounds=2 scale_rounds=3 scale_seconds=3 idle_seconds=30 ;;
     --rounds) rounds=$2; shift ;;
     --seconds) seconds=$2; shift ;;
+    --loads) loads=$2; shift ;;
+    --spin) spin=$2; shift ;;
     --no-write) write=0 ;;
     --keep) keep=1 ;;
     --only) only=$2; shift ;;
@@ -45,10 +59,12 @@ done
 
 if [[ "${HSMKIT_ISOLATED:-}" != 1 ]]; then
   exec "$root/scripts/isolated.sh" "$0" "$@" \
-    $([[ $mode == quick ]] && echo --quick) --rounds "$rounds" --seconds "$seconds" \
+    $([[ $mode == quick ]] && echo --quick) --rounds "$rounds" --seconds "$seconds" --loads "$loads" --spin "$spin" \
     $([[ $write == 0 ]] && echo --no-write) $([[ $keep == 1 ]] && echo --keep) --only "$only"
 fi
 want() { [[ ",$only," == *",$1,"* ]]; }
+[[ "$loads" =~ ^[0-9]+(,[0-9]+)*$ ]] || { echo "bench-e2e: --loads wants numbers of busy cores, e.g. 0,1,2" >&2; exit 2; }
+IFS=, read -ra load_list <<<"$loads"
 
 say() { echo "bench-e2e: $*" >&2; }
 opensc=/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so
@@ -76,8 +92,27 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/hsmkit-bench-e2e.XXXXXX")"
 export HSMKIT_RUN_DIR="$tmp/run"
 harness="$root/scripts/pcsc-harness.sh"
 null_pid=""
+load_pids=()
+# Background load: N busy loops at nice 19 (they take what hsmkit, pcscd and the client leave).
+start_load() { # n
+  local i
+  for ((i = 0; i < $1; i++)); do
+    nice -n 19 bash -c 'while :; do :; done' &
+    load_pids+=($!)
+  done
+  if (($1 > 0)); then sleep 1; fi
+}
+stop_load() {
+  local p
+  for p in "${load_pids[@]}"; do
+    kill "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+  load_pids=()
+}
 cleanup() {
   set +e
+  stop_load
   if [[ -n "$null_pid" ]] && kill -0 "$null_pid" 2>/dev/null; then kill "$null_pid"; wait "$null_pid" 2>/dev/null; fi
   "$harness" stop >/dev/null 2>&1
   if [[ $keep == 1 ]]; then say "kept $tmp"; else rm -rf "$tmp"; fi
@@ -105,29 +140,97 @@ for c in 1 2 3 4; do
 done
 
 "$harness" start
-"$harness" serve "$tmp/card1" 35963
+"$harness" serve "$tmp/card1" 35963 --apdu-times "$tmp/apdu-times-main.txt"
 "$harness" exec "$out/vpcd-null" 35964 2>"$tmp/null.log" &
 null_pid=$!
 for _ in $(seq 100); do grep -q connected "$tmp/null.log" && break; sleep 0.1; done
 sleep 1 # pcscd polls vpcd's readers every ~400 ms
 "$out/p11bench" keys "$opensc" hsmkit1
 
-# --- operations ----------------------------------------------------------------------------------
+# --- operations, at each load ---------------------------------------------------------------------
+# One p11bench call per round and load (round numbers through P11BENCH_FIRST_ROUND, so the side
+# that goes first still alternates); its R lines get the load as a last field.
+run_round() { # round load ops record-type
+  stop_load
+  start_load "$2"
+  P11BENCH_FIRST_ROUND=$1 "$out/p11bench" run 1 "$seconds" "$3" "$opensc" hsmkit1 "$softhsm" softhsm \
+    "Virtual PCD 00 01" "Virtual PCD 00 00" \
+    | awk -v L="$2" -v T="$4" 'BEGIN { FS = OFS = "\t" } $1 == "R" { $1 = T; print $0, L; next } { print }' \
+    | tee -a "$results" >&2
+  stop_load
+}
 if want ops; then
-say "PKCS#11 operations: $rounds rounds x $seconds s per operation and side"
-"$out/p11bench" run "$rounds" "$seconds" all "$opensc" hsmkit1 "$softhsm" softhsm \
-  "Virtual PCD 00 01" "Virtual PCD 00 00" | tee -a "$results" >&2
+  say "PKCS#11 operations: $rounds rounds x $seconds s per operation, side and load (busy cores: $loads)"
+  for ((r = 0; r < rounds; r++)); do
+    for ((k = 0; k < ${#load_list[@]}; k++)); do
+      run_round "$r" "${load_list[$(((k + r) % ${#load_list[@]}))]}" all R
+    done
+  done
 
-# Per-APDU decomposition: how many APDUs each operation sends (OpenSC's debug log, one op each).
-say "APDUs per operation"
-for op in ecdsa-p256 ecdsa-sha256-p256 sha256-rsa-pkcs-2048 sha256-rsa-pss-2048 \
-  decrypt-rsa-pkcs-2048 ecdh-derive-p256 login keygen-ec-p256 keygen-rsa-2048; do
-  n=$(OPENSC_DEBUG=3 "$out/p11bench" count "$opensc" hsmkit1 "$op" 2>&1 >/dev/null \
-    | sed -n "/P11BENCH-MARK/,/P11BENCH-END/p" | grep -c "Outgoing APDU" || true)
-  record "A	$op	$n"
-done
+  # Per-APDU decomposition: how many APDUs each operation sends (OpenSC's debug log, one op each).
+  say "APDUs per operation"
+  for op in ecdsa-p256 ecdsa-sha256-p256 sha256-rsa-pkcs-2048 sha256-rsa-pss-2048 \
+    decrypt-rsa-pkcs-2048 ecdh-derive-p256 login keygen-ec-p256 keygen-rsa-2048; do
+    n=$(OPENSC_DEBUG=3 "$out/p11bench" count "$opensc" hsmkit1 "$op" 2>&1 >/dev/null \
+      | sed -n "/P11BENCH-MARK/,/P11BENCH-END/p" | grep -c "Outgoing APDU" || true)
+    record "A	$op	$n"
+  done
 fi
 
+# --- the spin after each answer, on and off -------------------------------------------------------
+# The card is served again with each setting (a new JVM, warmed up by an untimed call first); the
+# records are R lines of type P<spin µs>.
+reserve() { # spin-us tag
+  "$harness" serve-stop 35963 >/dev/null
+  sleep 2 # pcscd notices the removal before the card comes back
+  "$harness" serve "$tmp/card1" 35963 --spin-us "$1" --apdu-times "$tmp/apdu-times-$2.txt" >/dev/null
+  sleep 1
+  "$out/p11bench" keys "$opensc" hsmkit1 >/dev/null 2>&1 || { sleep 3; "$out/p11bench" keys "$opensc" hsmkit1 >/dev/null; }
+}
+if want spin; then
+  default_spin=$("$root/hsmkit" serve --help | tr '\n' ' ' | sed -n 's/.*--spin-us=N.*default: *\([0-9]*\)).*/\1/p')
+  [[ -n "$default_spin" ]] || { say "cannot read the default of serve --spin-us"; exit 1; }
+  say "spin $spin us and off: $rounds rounds x $seconds s per load"
+  spin_ops=ecdsa-p256,sha256-rsa-pkcs-2048
+  for ((r = 0; r < rounds; r++)); do
+    for sp in $( ((r % 2)) && echo "0 $spin" || echo "$spin 0"); do
+      reserve "$sp" "spin$sp-r$r"
+      "$out/p11bench" run 1 1 "$spin_ops" "$opensc" hsmkit1 "$softhsm" softhsm >/dev/null
+      for ((k = 0; k < ${#load_list[@]}; k++)); do
+        run_round "$r" "${load_list[$(((k + r) % ${#load_list[@]}))]}" "$spin_ops" "P$sp"
+      done
+    done
+  done
+  reserve "$default_spin" after-spin
+fi
+
+# --- idle CPU of hsmkit serve ---------------------------------------------------------------------
+# utime + stime of the serve process group (the JVM) over a quiet period, pcscd connected, no client.
+serve_cpu_ticks() {
+  python3 - "$(cat "$HSMKIT_RUN_DIR/serve-35963.pid")" <<'PY'
+import os, sys
+group, total = int(sys.argv[1]), 0
+for p in os.listdir("/proc"):
+    if p.isdigit():
+        try:
+            rest = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(rest[2]) == group:
+            total += int(rest[11]) + int(rest[12])
+print(total)
+PY
+}
+if want idlecpu; then
+  say "idle CPU of hsmkit serve: $idle_seconds s with no client"
+  sleep 5
+  c0=$(serve_cpu_ticks)
+  t0=$(date +%s%N)
+  sleep "$idle_seconds"
+  c1=$(serve_cpu_ticks)
+  t1=$(date +%s%N)
+  record "I	$(((c1 - c0) * 1000000000 / $(getconf CLK_TCK)))	$((t1 - t0))"
+fi
 kill "$null_pid"
 wait "$null_pid" 2>/dev/null || true
 null_pid=""
@@ -232,6 +335,13 @@ if want jca; then
 fi
 
 # --- report --------------------------------------------------------------------------------------
+"$harness" serve-stop 35963 >/dev/null # writes its --apdu-times file
+shopt -s nullglob
+times_files=("$tmp"/apdu-times-*.txt)
+shopt -u nullglob
+if ((${#times_files[@]})); then
+  python3 "$root/scripts/bench-e2e-report.py" --serve-times "$results" "${times_files[@]}"
+fi
 {
   echo "M	nproc	$(nproc)"
   echo "M	cpu	$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
@@ -240,7 +350,7 @@ fi
   echo "M	softhsm	$(dpkg-query -W -f '${Version}' softhsm2 2>/dev/null)"
   echo "M	pcscd	$(dpkg-query -W -f '${Version}' pcscd 2>/dev/null)"
   echo "M	load	$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "M	mode	$mode: $rounds rounds x $seconds s; CLI $cli_runs runs; DKEK $dkek_rounds rounds; two readers $scale_rounds x $scale_seconds s"
+  echo "M	mode	$mode: $rounds rounds x $seconds s per load ($loads busy cores); CLI $cli_runs runs; DKEK $dkek_rounds rounds; two readers $scale_rounds x $scale_seconds s"
   echo "M	date	$(date -u '+%Y-%m-%d %H:%M UTC')"
 } >>"$results"
 python3 "$root/scripts/bench-e2e-report.py" "$results" >"$out/e2e.md"

@@ -12,8 +12,10 @@
 #   start                 create the namespace (if needed) and start pcscd in it
 #   stop                  stop the emulators started here, pcscd, and delete the namespace
 #   status                show what runs (exit 0 if pcscd runs, 3 if not)
-#   serve DIR [PORT]      start './hsmkit serve --state DIR --port PORT' in the namespace
-#                         (PORT 35963 = reader "Virtual PCD 00 00", 35964 = "Virtual PCD 00 01")
+#   serve DIR [PORT [OPTIONS...]]
+#                         start './hsmkit serve --state DIR --port PORT [OPTIONS...]' in the
+#                         namespace (PORT 35963 = reader "Virtual PCD 00 00", 35964 = "Virtual PCD
+#                         00 01"; OPTIONS e.g. --spin-us 0, --apdu-times FILE)
 #   serve-stop [PORT]     stop that emulator (all of them without PORT)
 #   pcscd-stop [--kill]   stop only pcscd (SIGTERM, or SIGKILL with --kill); 'start' restarts it
 #   exec CMD [ARGS...]    run a command inside the namespace
@@ -249,8 +251,9 @@ cmd_stop() {
 }
 
 cmd_serve() {
-  [[ $# -ge 1 ]] || die "usage: serve STATE_DIR [PORT]"
+  [[ $# -ge 1 ]] || die "usage: serve STATE_DIR [PORT [OPTIONS...]]"
   local dir="$1" port="${2:-35963}" f pid
+  shift $(($# >= 2 ? 2 : 1))
   [[ "$port" =~ ^[0-9]+$ ]] || die "port must be a number: $port"
   [[ "$(cat "$run/netns" 2>/dev/null)" == "$ns" ]] && netns_exists \
     || die "namespace $ns is not up; run '$0 start' first"
@@ -262,7 +265,7 @@ cmd_serve() {
   dir="$(readlink -m "$dir")"
   local log="$run/serve-$port.log"
   : >"$log" # emptied here, not in the background child: the waits below read it at once
-  ip netns exec "$ns" setsid "$root/hsmkit" serve --state "$dir" --port "$port" \
+  ip netns exec "$ns" setsid "$root/hsmkit" serve --state "$dir" --port "$port" "$@" \
     >>"$log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$f"

@@ -13,7 +13,9 @@
  *                                       B, order alternating per round, SECONDS per op and side;
  *                                       then SCardTransmit(GET CHALLENGE) on both readers, and on
  *                                       the floor reader inside Begin/EndTransaction too.
- *                                       Prints "R<TAB>op<TAB>side<TAB>round<TAB>n<TAB>median_ns".
+ *                                       Prints "R<TAB>op<TAB>side<TAB>round<TAB>n<TAB>median_ns
+ *                                       <TAB>t0_ns<TAB>t1_ns" (t0..t1: CLOCK_MONOTONIC span).
+ *                                       P11BENCH_FIRST_ROUND=K numbers the rounds from K.
  *   p11bench count MODULE LABEL OP     run OP twice, the second between P11BENCH-MARK and
  *                                       P11BENCH-END on stderr (to count APDUs in OpenSC's log)
  *   p11bench throughput MODULE LABEL OP SECONDS START_MS
@@ -313,6 +315,8 @@ static int cmp_u64(const void *a, const void *b) {
 
 #define MAXN 200000
 static uint64_t samples[MAXN];
+/* CLOCK_MONOTONIC span of the last measurement: lines it up with `hsmkit serve --apdu-times`. */
+static uint64_t window_t0, window_t1;
 
 static uint64_t median(size_t n) {
   qsort(samples, n, sizeof samples[0], cmp_u64);
@@ -323,6 +327,7 @@ static uint64_t median(size_t n) {
 static size_t measure(side_t *x, op_fn fn, double seconds, const char *op) {
   uint64_t budget = (uint64_t)(seconds * 1e9), spent = 0;
   size_t n = 0;
+  window_t0 = now_ns();
   while (n < MAXN && (n == 0 || spent < budget)) {
     untimed_ns = 0;
     uint64_t t0 = now_ns();
@@ -332,6 +337,7 @@ static size_t measure(side_t *x, op_fn fn, double seconds, const char *op) {
     samples[n++] = dt - untimed_ns;
     spent += dt;
   }
+  window_t1 = now_ns();
   return n;
 }
 
@@ -368,6 +374,7 @@ static size_t measure_apdu(reader_t *r, double seconds, int transaction) {
   static const unsigned char get_challenge[] = {0x00, 0x84, 0x00, 0x00, 0x08};
   uint64_t budget = (uint64_t)(seconds * 1e9), spent = 0;
   size_t n = 0;
+  window_t0 = now_ns();
   while (n < MAXN && (n == 0 || spent < budget)) {
     unsigned char resp[258];
     DWORD len = sizeof resp;
@@ -380,6 +387,7 @@ static size_t measure_apdu(reader_t *r, double seconds, int transaction) {
     samples[n++] = dt;
     spent += dt;
   }
+  window_t1 = now_ns();
   return n;
 }
 
@@ -417,7 +425,8 @@ static int cmd_keys(const char *path, const char *label) {
 }
 
 static void report(const char *op, const char *side, int round, size_t n) {
-  printf("R\t%s\t%s\t%d\t%zu\t%llu\n", op, side, round, n, (unsigned long long)median(n));
+  printf("R\t%s\t%s\t%d\t%zu\t%llu\t%llu\t%llu\n", op, side, round, n, (unsigned long long)median(n),
+         (unsigned long long)window_t0, (unsigned long long)window_t1);
   fflush(stdout);
 }
 
@@ -443,7 +452,11 @@ static int cmd_run(int rounds, double seconds, char *ops, const char *pa, const 
     measure(&a, op_named(names[i]), 0, names[i]);
     measure(&b, op_named(names[i]), 0, names[i]);
   }
-  for (int r = 0; r < rounds; r++) {
+  /* P11BENCH_FIRST_ROUND: the number of the first round, when a script runs one round per call
+   * (it decides which side goes first, and is printed) */
+  const char *fr = getenv("P11BENCH_FIRST_ROUND");
+  int first_round = fr ? atoi(fr) : 0;
+  for (int r = first_round; r < first_round + rounds; r++) {
     for (size_t i = 0; i < nops; i++) {
       op_fn fn = op_named(names[i]);
       side_t *first = r % 2 ? &b : &a, *second = r % 2 ? &a : &b;

@@ -38,7 +38,11 @@ import jdk.net.ExtendedSocketOptions;
  * <p>Latency: vpcd writes the length and the payload with two {@code send()} calls, so with
  * Nagle's algorithm on its side and delayed ACKs on ours every APDU would wait ~40 ms. The client
  * therefore sets {@code TCP_NODELAY} and sets {@code TCP_QUICKACK} before <em>every</em> read
- * (Linux clears it again after use), and writes each reply frame with one {@code write()}.
+ * (Linux clears it again after use), and writes each reply frame with one {@code write()}. After
+ * each answer it polls the socket for up to {@link Config#spin()} before blocking again: the next
+ * APDU of a PKCS#11 operation usually follows within tens of microseconds, and a thread woken from
+ * a blocking read on an idle machine pays more than that (BENCHMARKS.md, "hsmkit's hop"). The spin
+ * is bounded per answer, so a card nobody talks to costs no CPU.
  *
  * <p>Logging uses {@link System.Logger}: connections at INFO, retries at DEBUG, APDU headers and
  * status words at TRACE. APDU data never appears in a log: it carries PINs and keys.
@@ -62,13 +66,21 @@ public final class VpcdClient {
    * @param maxBackoff the longest wait between reconnection attempts
    * @param connectTimeout how long one connection attempt may take
    * @param maxCommandLength the longest command APDU accepted (at most {@link #MAX_FRAME})
+   * @param spin how long to poll for the next frame after an answer before blocking (zero: never)
    */
   public record Config(
       InetSocketAddress address,
       Duration initialBackoff,
       Duration maxBackoff,
       Duration connectTimeout,
-      int maxCommandLength) {
+      int maxCommandLength,
+      Duration spin) {
+
+    /** The default {@link #spin()}; its measurement is in BENCHMARKS.md. */
+    public static final Duration DEFAULT_SPIN = Duration.ZERO;
+
+    /** The longest spin allowed: beyond it a busy wait costs more than any wake-up. */
+    public static final Duration MAX_SPIN = Duration.ofMillis(10);
 
     public Config {
       Objects.requireNonNull(address, "address");
@@ -83,9 +95,15 @@ public final class VpcdClient {
       if (maxCommandLength < 4 || maxCommandLength > MAX_FRAME) {
         throw new IllegalArgumentException("maxCommandLength out of range: " + maxCommandLength);
       }
+      if (spin.isNegative() || spin.compareTo(MAX_SPIN) > 0) {
+        throw new IllegalArgumentException("spin must be between 0 and " + MAX_SPIN + ": " + spin);
+      }
     }
 
-    /** vpcd on {@code 127.0.0.1:port}, backoff 100 ms to 1 s, every frame size allowed. */
+    /**
+     * vpcd on {@code 127.0.0.1:port}, backoff 100 ms to 1 s, every frame size allowed, the
+     * default spin.
+     */
     public static Config loopback(int port) {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("port out of range: " + port);
@@ -95,20 +113,27 @@ public final class VpcdClient {
           Duration.ofMillis(100),
           Duration.ofSeconds(1),
           Duration.ofSeconds(2),
-          MAX_FRAME);
+          MAX_FRAME,
+          DEFAULT_SPIN);
     }
 
     public Config withBackoff(Duration initial, Duration max) {
-      return new Config(address, initial, max, connectTimeout, maxCommandLength);
+      return new Config(address, initial, max, connectTimeout, maxCommandLength, spin);
     }
 
     public Config withMaxCommandLength(int max) {
-      return new Config(address, initialBackoff, maxBackoff, connectTimeout, max);
+      return new Config(address, initialBackoff, maxBackoff, connectTimeout, max, spin);
+    }
+
+    public Config withSpin(Duration window) {
+      return new Config(address, initialBackoff, maxBackoff, connectTimeout, maxCommandLength, window);
     }
   }
 
   private final VirtualCard card;
   private final Config config;
+  private final ApduTimeLog timeLog;
+  private final long spinNanos;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final AtomicReference<Thread> runner = new AtomicReference<>();
@@ -118,8 +143,15 @@ public final class VpcdClient {
   private volatile boolean stopping;
 
   public VpcdClient(VirtualCard card, Config config) {
+    this(card, config, null);
+  }
+
+  /** A client that also records each APDU's times in {@code timeLog} (null: none). */
+  public VpcdClient(VirtualCard card, Config config, ApduTimeLog timeLog) {
     this.card = Objects.requireNonNull(card, "card");
     this.config = Objects.requireNonNull(config, "config");
+    this.timeLog = timeLog;
+    this.spinNanos = config.spin().toNanos();
   }
 
   public Config config() {
@@ -266,14 +298,41 @@ public final class VpcdClient {
       byte[] frame = new byte[length];
       readFully(s, quickAck, in, frame, false);
       if (length == 1) {
-        control(frame[0] & 0xFF, out);
+        if (control(frame[0] & 0xFF, out)) {
+          awaitNextFrame(in);
+        }
       } else {
+        long read = timeLog == null ? 0 : System.nanoTime();
         command(frame, out);
+        if (timeLog != null) {
+          timeLog.record(frame[1] & 0xFF, read, System.nanoTime());
+        }
+        awaitNextFrame(in);
       }
     }
   }
 
-  private void control(int code, OutputStream out) throws IOException {
+  /**
+   * Polls for the next frame for at most the configured spin, so that a command following an answer
+   * closely is read without the thread going to sleep; returns early as soon as bytes are there.
+   * Each poll yields the core ({@code sched_yield}): on a busy machine pcscd and the client, which
+   * must run before the next command can come, are not kept waiting behind the spin.
+   */
+  private void awaitNextFrame(InputStream in) throws IOException {
+    if (spinNanos <= 0) {
+      return;
+    }
+    long start = System.nanoTime();
+    while (in.available() == 0 && !stopping) {
+      if (System.nanoTime() - start >= spinNanos) {
+        return;
+      }
+      Thread.yield();
+    }
+  }
+
+  /** Handles a control frame; true if it was answered. */
+  private boolean control(int code, OutputStream out) throws IOException {
     switch (code) {
       case 0x00 -> {
         LOG.log(Level.TRACE, "power off");
@@ -292,12 +351,14 @@ public final class VpcdClient {
         if (atr == null || atr.length == 0 || atr.length > MAX_FRAME) {
           // Unreachable with a real card; a missing answer is still better than a bad frame.
           LOG.log(Level.ERROR, "the card has no valid ATR; not answering");
-          return;
+          return false;
         }
         send(out, atr);
+        return true;
       }
       default -> LOG.log(Level.WARNING, "ignoring unknown vpcd control byte {0}", hex2(code));
     }
+    return false;
   }
 
   private void command(byte[] apdu, OutputStream out) throws IOException {

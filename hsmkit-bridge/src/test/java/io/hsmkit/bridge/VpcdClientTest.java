@@ -7,6 +7,8 @@ import io.hsmkit.card.CardEnvironment;
 import io.hsmkit.card.CardOs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,6 +19,9 @@ import java.util.function.Predicate;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class VpcdClientTest {
   private static final HexFormat HEX = HexFormat.of();
@@ -56,12 +61,18 @@ class VpcdClientTest {
 
   private FakeVpcd serve(VirtualCard vc, Function<VpcdClient.Config, VpcdClient.Config> tweak)
       throws IOException {
+    return serve(vc, tweak, null);
+  }
+
+  private FakeVpcd serve(
+      VirtualCard vc, Function<VpcdClient.Config, VpcdClient.Config> tweak, ApduTimeLog log)
+      throws IOException {
     vpcd = new FakeVpcd();
     VpcdClient.Config config =
         tweak.apply(
             VpcdClient.Config.loopback(vpcd.port())
                 .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200)));
-    client = new VpcdClient(vc, config);
+    client = new VpcdClient(vc, config, log);
     client.start();
     return vpcd.accept();
   }
@@ -284,8 +295,79 @@ class VpcdClientTest {
                     Duration.ofSeconds(2),
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(1),
-                    100))
+                    100,
+                    Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> VpcdClient.Config.loopback(35963).withSpin(Duration.ofNanos(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                VpcdClient.Config.loopback(35963)
+                    .withSpin(VpcdClient.Config.MAX_SPIN.plusNanos(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(VpcdClient.Config.loopback(35963).spin()).isEqualTo(VpcdClient.Config.DEFAULT_SPIN);
+  }
+
+  /**
+   * The spin after an answer only changes when the next frame is read, never what is answered:
+   * the same exchange, including a frame whose header and payload arrive apart (inside a 10 ms spin
+   * and after it), gives the same answers with the spin off, the default and the longest.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {0, 200, 10_000})
+  void spin_neverChangesTheAnswers(long spinMicros) throws Exception {
+    card = CardOs.inMemory(CardEnvironment.system());
+    FakeVpcd v =
+        serve(VirtualCard.of(card), c -> c.withSpin(Duration.ofNanos(spinMicros * 1000)));
+    v.control(0x01);
+    assertThat(sw(v.transmit(SELECT_APPLET))).isEqualTo("9000");
+    for (long pause : new long[] {2, 25}) {
+      v.sendRaw((byte) 0, (byte) SELECT_MUSCLE.length);
+      Thread.sleep(pause);
+      v.sendRaw(SELECT_MUSCLE);
+      assertThat(sw(v.readFrame())).isEqualTo("6A82");
+    }
+    assertThat(v.transmit(HEX.parseHex("0084000008"))).hasSize(10);
+    assertThat(HEX.formatHex(v.atr())).isEqualToIgnoringCase(CardOs.ATR_HEX);
+    assertThat(sw(v.transmit(USER_PIN_STATUS))).isEqualTo("6A88");
+    assertThat(client.connectionCount()).isEqualTo(1);
+    client.stop(); // also while spinning: stop must not wait for the window
+    assertThat(client.awaitTermination(Duration.ofSeconds(2))).isTrue();
+    client = null;
+  }
+
+  @Test
+  void timeLog_recordsEachCommandApduInOrder(@TempDir Path dir) throws Exception {
+    card = CardOs.inMemory(CardEnvironment.system());
+    ApduTimeLog log = new ApduTimeLog(3);
+    FakeVpcd v = serve(VirtualCard.of(card), c -> c, log);
+    v.control(0x01); // control frames are not APDUs: not logged
+    assertThat(HEX.formatHex(v.atr())).isEqualToIgnoringCase(CardOs.ATR_HEX);
+    long before = System.nanoTime();
+    assertThat(sw(v.transmit(SELECT_APPLET))).isEqualTo("9000");
+    assertThat(v.transmit(HEX.parseHex("0084000008"))).hasSize(10);
+    assertThat(sw(v.transmit(SELECT_MUSCLE))).isEqualTo("6A82");
+    assertThat(sw(v.transmit(USER_PIN_STATUS))).isEqualTo("6A88");
+    client.stop();
+    assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    long after = System.nanoTime(); // the last answer may reach us before its time is taken
+    client = null;
+
+    assertThat(log.count()).isEqualTo(4);
+    Path file = dir.resolve("times");
+    log.writeTo(file);
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(3); // a ring of 3: the oldest (the SELECT) was overwritten
+    assertThat(lines).extracting(l -> l.split(" ")[2]).containsExactly("84", "A4", "20");
+    long previous = before;
+    for (String line : lines) {
+      String[] f = line.split(" ");
+      long read = Long.parseLong(f[0]);
+      long written = Long.parseLong(f[1]);
+      assertThat(read).isGreaterThanOrEqualTo(previous);
+      assertThat(written).isGreaterThanOrEqualTo(read).isLessThanOrEqualTo(after);
+      previous = written;
+    }
   }
 
   /** A card that answers 9000 to everything. */

@@ -88,6 +88,58 @@ class ServeCommandTest {
     }
   }
 
+  /** --apdu-times: each command APDU's INS and times, written when stopped; --spin-us taken. */
+  @Test
+  void serve_apduTimes_writtenOnSigterm() throws Exception {
+    Path state = temp.resolve("card");
+    Path stderr = temp.resolve("stderr.txt");
+    Path times = temp.resolve("times.txt");
+    try (ServerSocket vpcd = new ServerSocket()) {
+      vpcd.bind(new InetSocketAddress("127.0.0.1", 0));
+      vpcd.setSoTimeout(30_000);
+      process =
+          VpcdPeer.hsmkit(
+                  List.of("serve", "--state", state.toString(), "--port",
+                      String.valueOf(vpcd.getLocalPort()), "--spin-us", "300",
+                      "--apdu-times", times.toString()),
+                  stderr)
+              .start();
+      try (Socket s = vpcd.accept()) {
+        s.setSoTimeout(10_000);
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        OutputStream out = s.getOutputStream();
+        send(out, new byte[] {0x01});
+        send(out, HEX.parseHex("00A404000BE82B0601040181C31F020100"));
+        assertThat(HEX.formatHex(receive(in))).endsWith("9000");
+        send(out, HEX.parseHex("0084000008"));
+        assertThat(receive(in)).hasSize(10);
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+      }
+    }
+    assertThat(Files.readAllLines(times))
+        .extracting(l -> l.split(" ")[2])
+        .containsExactly("A4", "84");
+    assertThat(Files.readString(stderr)).contains("hsmkit: 2 APDU times written to " + times);
+  }
+
+  @Test
+  void serve_spinOutOfRange_isAUsageError() throws Exception {
+    Path stderr = temp.resolve("stderr.txt");
+    for (String spin : List.of("-1", "10001")) {
+      process =
+          VpcdPeer.hsmkit(
+                  List.of("serve", "--state", temp.resolve("card").toString(), "--spin-us", spin),
+                  stderr)
+              .start();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isEqualTo(2);
+      assertThat(Files.readString(stderr).strip())
+          .isEqualTo("hsmkit: --spin-us must be between 0 and 10000, not " + spin);
+    }
+  }
+
   @Test
   void serve_waitsForVpcd_thenConnects() throws Exception {
     Path state = temp.resolve("card");

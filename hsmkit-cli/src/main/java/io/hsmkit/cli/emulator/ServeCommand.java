@@ -1,5 +1,6 @@
 package io.hsmkit.cli.emulator;
 
+import io.hsmkit.bridge.ApduTimeLog;
 import io.hsmkit.bridge.VirtualCard;
 import io.hsmkit.bridge.VpcdClient;
 import io.hsmkit.card.CardOs;
@@ -8,6 +9,7 @@ import io.hsmkit.cli.support.CliException;
 import io.hsmkit.cli.support.TokenCommand;
 import io.hsmkit.token.CardEnvironments;
 import io.hsmkit.token.TokenException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -67,10 +69,34 @@ public final class ServeCommand implements Callable<Integer> {
               + " one opens only with the same one. See SECURITY.md.")
   Path secretFile;
 
+  @Option(
+      names = "--spin-us",
+      paramLabel = "N",
+      description =
+          "After each answer, poll for the next APDU for up to N microseconds before sleeping"
+              + " (0 = off, at most 10000; default: ${DEFAULT-VALUE}). Saves a wake-up per APDU;"
+              + " costs CPU only while APDUs flow (BENCHMARKS.md).")
+  long spinMicros = VpcdClient.Config.DEFAULT_SPIN.toNanos() / 1000;
+
+  @Option(
+      names = "--apdu-times",
+      paramLabel = "FILE",
+      description =
+          "Benchmarking: record when each APDU arrived and was answered (INS byte only, no data)"
+              + " and write the last 2 million to FILE when stopped.")
+  Path apduTimes;
+
+  /** Entries kept by --apdu-times: about 34 MB, a long benchmark run's APDUs. */
+  private static final int APDU_TIMES_CAPACITY = 1 << 21;
+
   @Override
   public Integer call() throws TokenException, InterruptedException {
     if (port < 1 || port > 65535) {
       throw CliException.usage("--port must be between 1 and 65535, not " + port);
+    }
+    Duration spin = Duration.ofNanos(spinMicros * 1000);
+    if (spinMicros < 0 || spin.compareTo(VpcdClient.Config.MAX_SPIN) > 0) {
+      throw CliException.usage("--spin-us must be between 0 and 10000, not " + spinMicros);
     }
     Path dir = state.toAbsolutePath().normalize();
     if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
@@ -89,13 +115,16 @@ public final class ServeCommand implements Callable<Integer> {
       throw e;
     }
     PrintWriter err = spec.commandLine().getErr();
-    VpcdClient client = new VpcdClient(VirtualCard.of(card), VpcdClient.Config.loopback(port));
+    ApduTimeLog times = apduTimes == null ? null : new ApduTimeLog(APDU_TIMES_CAPACITY);
+    VpcdClient client =
+        new VpcdClient(
+            VirtualCard.of(card), VpcdClient.Config.loopback(port).withSpin(spin), times);
     AtomicBoolean signalled = new AtomicBoolean();
     Thread hook =
         new Thread(
             () -> {
               signalled.set(true);
-              stop(client, card, dir, err);
+              stop(client, card, dir, times, err);
               // Exit 0 on SIGTERM/SIGINT: a clean stop is not a failure (the JVM would say 143).
               Runtime.getRuntime().halt(0);
             },
@@ -113,14 +142,25 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void stop(VpcdClient client, CardOs card, Path dir, PrintWriter err) {
+  private void stop(
+      VpcdClient client, CardOs card, Path dir, ApduTimeLog times, PrintWriter err) {
     client.stop();
+    boolean stopped = false;
     try {
-      if (!client.awaitTermination(STOP_TIMEOUT)) {
+      stopped = client.awaitTermination(STOP_TIMEOUT);
+      if (!stopped) {
         err.println("hsmkit: warning: the vpcd connection did not close in time");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (times != null && stopped) {
+      try {
+        times.writeTo(apduTimes);
+        err.printf("hsmkit: %d APDU times written to %s%n", times.count(), apduTimes);
+      } catch (IOException e) {
+        err.println("hsmkit: warning: could not write " + apduTimes + ": " + e.getMessage());
+      }
     }
     card.close(); // waits for an APDU in progress; every change was already committed
     err.println("hsmkit: stopped; card state kept in " + dir);
