@@ -328,6 +328,38 @@ class KeyDomainsTest {
     assertThat(manage(fresh, 1, 1, "01").sw()).isEqualTo(0x6D00);
   }
 
+  /**
+   * Random MANAGE KEY DOMAIN, GENERATE with 92, WRAP and UNWRAP on a logged-in card with domains:
+   * always a status word, never 6F00, an error changes nothing, and no domain ever counts more
+   * shares than it has.
+   */
+  @Test
+  void hostileDomainApdus_neverBreakTheState() {
+    KeyTestCard t = twoDomains();
+    create(t, 2, 3).ok();
+    generateIn(t, 1, 1).ok();
+    io.hsmkit.proptest.Property.forAll(
+        io.hsmkit.proptest.Property.tries(2_000),
+        gen -> {
+          int ins = gen.oneOfInts(0x52, 0x52, 0x52, 0x48, 0x72, 0x74);
+          int p1 = ins == 0x52 ? gen.between(0, 6) : gen.between(0, 3);
+          int p2 = ins == 0x52 ? gen.between(0, 4) : ins == 0x48 ? 0xB0 : gen.oneOfInts(0x92, 0x93);
+          byte[] data = ins == 0x48
+              ? new byte[] {(byte) 0x92, 1, (byte) gen.between(0, 4)}
+              : gen.oneOf(new byte[0], new byte[] {(byte) gen.between(0, 3)}, gen.bytes(32, 32),
+                  gen.bytes(0, 40));
+          var before = t.card.state();
+          KeyTestCard.Reply r = t.send(KeyTestCard.extended(0x80, ins, p1, p2, data, 0));
+          var after = t.card.state();
+          assertThat(r.sw()).isNotEqualTo(0x6F00);
+          if (r.sw() != 0x9000) {
+            assertThat(after).isEqualTo(before);
+          }
+          after.domains().values().forEach(d -> assertThat(d.imported()).isLessThanOrEqualTo(d.shares()));
+          after.keyDomains().forEach((id, d) -> assertThat(d).isLessThan(after.domainCount()));
+        });
+  }
+
   /** Closes the card's file store after the block. */
   record AutoCloseableCard(KeyTestCard t) implements AutoCloseable {
     @Override
