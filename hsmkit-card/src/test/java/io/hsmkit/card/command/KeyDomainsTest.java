@@ -360,6 +360,36 @@ class KeyDomainsTest {
         });
   }
 
+  @Test
+  void deriveEc_keepsTheSourceKeysDomain() {
+    KeyTestCard t = twoDomains();
+    generateIn(t, 1, 1).ok();
+    t.send(KeyTestCard.hex("8076010221" + "98" + "00".repeat(31) + "05")).ok();
+    assertThat(t.card.state().keyDomain(2)).isEqualTo(1);
+    assertThat(Arrays.copyOf(wrap(t, 2).ok().data(), 8)).isEqualTo(Dkek.kcv(B));
+  }
+
+  @Test
+  void codec_roundTripsDomains_andAStateWithoutThemHasNoDomainTail() throws Exception {
+    KeyTestCard t = twoDomains();
+    generateIn(t, 1, 1).ok();
+    var s = t.card.state();
+    byte[] file = io.hsmkit.card.state.StateCodec.encode(s, 7);
+    var back = io.hsmkit.card.state.StateCodec.decode(file, "test").state();
+    assertThat(back).isEqualTo(s);
+    assertThat(back.keyDomain(1)).isEqualTo(1);
+    assertThat(back.domain(1).kcv()).isEqualTo(Dkek.kcv(B));
+    // the sealed KEK is not the plaintext anywhere in the file
+    assertThat(HEX.formatHex(file)).doesNotContain(HEX.formatHex(B));
+
+    KeyTestCard plain = KeyTestCard.loggedIn(); // no tag 97: the file ends where it always did
+    byte[] plainFile = io.hsmkit.card.state.StateCodec.encode(plain.card.state(), 7);
+    KeyTestCard one = card(null, 1);
+    byte[] oneFile = io.hsmkit.card.state.StateCodec.encode(one.card.state(), 7);
+    // 97 01 01 adds the share-digest count (2), slots (2), domains (2) and key domains (2)
+    assertThat(oneFile.length - plainFile.length).isEqualTo(8);
+  }
+
   /** Closes the card's file store after the block. */
   record AutoCloseableCard(KeyTestCard t) implements AutoCloseable {
     @Override
