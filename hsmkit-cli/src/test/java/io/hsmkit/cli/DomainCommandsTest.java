@@ -123,4 +123,17 @@ class DomainCommandsTest {
     assertThat(again.err()).contains("exists already");
     assertThat(cli.run("domain", "import", "--domain", "1", "--share-file", home.resolve("none.pbe").toString()).exit()).isEqualTo(2);
   }
+
+  @Test
+  void import_takesThePasswordFromTheEnvironmentOnly() throws Exception {
+    Path a = shareFile("a.pbe", 0x11);
+    cli.env.remove("HSMKIT_DKEK_PASSWORD");
+    CliRunner.Result r = cli.run("domain", "import", "--domain", "0", "--share-file", a.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("HSMKIT_DKEK_PASSWORD").contains("never taken from the command line");
+    CliRunner.Result argv = cli.run("domain", "import", "--domain", "0", "--share-file", a.toString(),
+        "--password", PASSWORD);
+    assertThat(argv.exit()).isEqualTo(2); // no such option
+    assertThat(cli.ok("domain", "status", "--domain", "0").out()).contains("still missing");
+  }
 }

@@ -112,7 +112,14 @@ public final class DomainCommand {
         throw new CliException(CliException.REFUSED, "key domain " + domain + " is complete (KCV "
             + before.kcvHex() + "); no more shares can be imported");
       }
-      byte[] pwd = ctx().secrets().get(null, DkekCommand.PASSWORD_ENV, "DKEK share password", "--password");
+      byte[] pwd = ctx().secrets().optional(null, DkekCommand.PASSWORD_ENV);
+      if (pwd == null) {
+        if (ctx().secrets().terminal().isEmpty()) {
+          throw CliException.usage("DKEK share password needed: set " + DkekCommand.PASSWORD_ENV
+              + " or run on a terminal (it is never taken from the command line)");
+        }
+        pwd = ctx().secrets().get(null, DkekCommand.PASSWORD_ENV, "DKEK share password", "a terminal");
+      }
       byte[] share;
       try {
         share = DkekShareFile.decrypt(pbe, pwd, DkekCommand.progress(ctx().err()));
