@@ -17,6 +17,7 @@ public enum Ins {
   CHANGE_REFERENCE_DATA(0x24, 0x00),
   RESET_RETRY_COUNTER(0x2C, 0x00),
   INITIALIZE_DEVICE(0x50, 0x80),
+  /** Also MANAGE KEY DOMAIN: P1 = operation, P2 = key domain (docs/protocol.md#key-domains). */
   IMPORT_DKEK_SHARE(0x52, 0x80),
   GENERATE_ASYMMETRIC_KEY_PAIR(0x46, 0x00),
   GENERATE_SYMMETRIC_KEY(0x48, 0x00),

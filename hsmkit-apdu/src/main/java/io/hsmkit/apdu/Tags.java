@@ -45,6 +45,8 @@ public final class Tags {
     /** AIDs of biometric servers 1 and 2; hsmkit's card answers 6A81. */
     public static final int BIO_SERVER_1 = 0x95;
     public static final int BIO_SERVER_2 = 0x96;
+    /** Number of key-domain slots (1 byte), docs/protocol.md#key-domains. */
+    public static final int KEY_DOMAINS = 0x97;
 
     private Initialize() {}
   }
@@ -79,7 +81,7 @@ public final class Tags {
     public static final int KEY_USE_COUNTER = 0x90;
     /** The algorithm ids the key may be used with. */
     public static final int ALGORITHM_LIST = 0x91;
-    /** Key domain; hsmkit's card answers 6A81. */
+    /** The key domain the key belongs to (1 byte), docs/protocol.md#key-domains. */
     public static final int KEY_DOMAIN = 0x92;
 
     private Generate() {}
@@ -120,7 +122,7 @@ public final class Tags {
     OffsetData.OFFSET, OffsetData.DATA,
     Initialize.OPTIONS, Initialize.USER_PIN, Initialize.SO_PIN, Initialize.RETRY_COUNTER,
     Initialize.DKEK_SHARES, Initialize.PUBLIC_KEY_AUTH, Initialize.BIO_SERVER_1,
-    Initialize.BIO_SERVER_2,
+    Initialize.BIO_SERVER_2, Initialize.KEY_DOMAINS,
     Cvc.CVC, Cvc.BODY, Cvc.CPI, Cvc.CAR, Cvc.PUBLIC_KEY, Cvc.CHR, Cvc.CHAT, Cvc.EFFECTIVE_DATE,
     Cvc.EXPIRATION_DATE, Cvc.SIGNATURE, Cvc.AUTHENTICATED_REQUEST,
     Generate.OUTER_CAR, Generate.KEY_USE_COUNTER, Generate.ALGORITHM_LIST, Generate.KEY_DOMAIN,

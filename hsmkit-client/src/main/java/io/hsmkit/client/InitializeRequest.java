@@ -11,9 +11,17 @@ import java.util.Arrays;
  * @param options device options, 0x0001 = user PIN reset with SO-PIN (what sc-hsm-tool sets)
  * @param retries user PIN retry counter (1..15, default 3)
  * @param dkekShares null = no DKEK (keys can never be backed up), 0 = random DKEK, n = n shares
+ * @param keyDomains null = no tag 97, n = n key-domain slots (1..255, slot 0 is the DKEK;
+ *     docs/protocol.md#key-domains)
  */
 public record InitializeRequest(
-    byte[] soPin, byte[] userPin, int options, int retries, Integer dkekShares) {
+    byte[] soPin, byte[] userPin, int options, int retries, Integer dkekShares,
+    Integer keyDomains) {
+
+  /** Without key domains, as sc-hsm-tool initializes. */
+  public InitializeRequest(byte[] soPin, byte[] userPin, int options, int retries, Integer dkekShares) {
+    this(soPin, userPin, options, retries, dkekShares, null);
+  }
 
   public InitializeRequest {
     soPin = soPin.clone();
@@ -28,6 +36,6 @@ public record InitializeRequest(
   @Override
   public String toString() {
     return "InitializeRequest[options=" + options + ", retries=" + retries + ", dkekShares="
-        + dkekShares + "]";
+        + dkekShares + ", keyDomains=" + keyDomains + "]";
   }
 }

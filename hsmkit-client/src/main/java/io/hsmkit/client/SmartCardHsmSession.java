@@ -135,6 +135,9 @@ public final class SmartCardHsmSession implements AutoCloseable {
     if (req.dkekShares() != null) {
       w.addByte(Tags.Initialize.DKEK_SHARES, req.dkekShares());
     }
+    if (req.keyDomains() != null) {
+      w.addByte(Tags.Initialize.KEY_DOMAINS, req.keyDomains());
+    }
     byte[] data = w.toByteArray();
     try {
       presentPin(
@@ -168,6 +171,77 @@ public final class SmartCardHsmSession implements AutoCloseable {
     }
     check(r, "import the DKEK share", null);
     return parseDkek(r.data());
+  }
+
+  // ---- key domains (MANAGE KEY DOMAIN 80 52 P1 P2, docs/protocol.md#key-domains) ----
+
+  /**
+   * The status of key domain {@code d} (0 = the DKEK, as {@link #dkekStatus()}), or empty when the
+   * slot holds no domain. A slot INITIALIZE did not make is an error.
+   */
+  public Optional<DkekStatus> domainStatus(int d) throws IOException, HsmException {
+    if (d == 0) {
+      return dkekStatus();
+    }
+    ResponseApdu r = send(Ins.IMPORT_DKEK_SHARE.apdu(0x00, d, new byte[0], 256));
+    if (r.sw().equals(StatusWord.REFERENCED_DATA_NOT_FOUND)) {
+      return Optional.empty();
+    }
+    checkDomain(r, d, "query key domain " + d);
+    return Optional.of(parseDkek(r.data()));
+  }
+
+  /** Creates a DKEK key domain of {@code shares} shares in slot {@code d}. Needs the user PIN. */
+  public DkekStatus createDomain(int d, int shares) throws IOException, HsmException {
+    ResponseApdu r = send(Ins.IMPORT_DKEK_SHARE.apdu(0x01, d, new byte[] {(byte) shares}, 256));
+    if (r.sw().equals(StatusWord.FILE_ALREADY_EXISTS)) {
+      throw new HsmException("key domain " + d + " exists already", r.sw());
+    }
+    checkDomain(r, d, "create key domain " + d);
+    return parseDkek(r.data());
+  }
+
+  /**
+   * Imports a 32-byte share into key domain {@code d} (0 = {@link #importDkekShare}). A domain
+   * above 0 needs the user PIN on hsmkit's card.
+   */
+  public DkekStatus importDomainShare(int d, byte[] share) throws IOException, HsmException {
+    if (d == 0) {
+      return importDkekShare(share);
+    }
+    ResponseApdu r = send(Ins.IMPORT_DKEK_SHARE.apdu(0x00, d, share, 256));
+    if (r.sw().equals(StatusWord.REFERENCED_DATA_NOT_FOUND)) {
+      throw new HsmException("there is no key domain " + d + " (hsmkit domain create)", r.sw());
+    }
+    if (r.sw().equals(StatusWord.WRONG_DATA)) {
+      throw new HsmException("the device refused the share: it was imported into key domain " + d
+          + " already, or it would make the KEK all zeros", r.sw());
+    }
+    checkDomain(r, d, "import the share into key domain " + d);
+    return parseDkek(r.data());
+  }
+
+  /** Deletes key domain {@code d}; the card refuses while a key belongs to it. Needs the user PIN. */
+  public void deleteDomain(int d) throws IOException, HsmException {
+    ResponseApdu r = send(Ins.IMPORT_DKEK_SHARE.apdu(0x03, d, new byte[0], -1));
+    if (r.sw().equals(StatusWord.CONDITIONS_OF_USE_NOT_SATISFIED)) {
+      throw new HsmException("key domain " + d + " still has keys; delete them first", r.sw());
+    }
+    if (r.sw().equals(StatusWord.REFERENCED_DATA_NOT_FOUND)) {
+      throw new HsmException("there is no key domain " + d, r.sw());
+    }
+    checkDomain(r, d, "delete key domain " + d);
+  }
+
+  private void checkDomain(ResponseApdu r, int d, String what) throws HsmException {
+    if (r.sw().equals(StatusWord.INCORRECT_P1P2)) {
+      throw new HsmException("the device has no key-domain slot " + d
+          + " (initialize it with hsmkit init --key-domains N)", r.sw());
+    }
+    if (r.sw().equals(StatusWord.INS_NOT_SUPPORTED)) {
+      throw new HsmException("the device has no DKEK (key domain 0)", r.sw());
+    }
+    check(r, what, PinReference.USER);
   }
 
   private static DkekStatus parseDkek(byte[] d) throws HsmException {

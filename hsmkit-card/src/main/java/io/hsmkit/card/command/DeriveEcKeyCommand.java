@@ -76,6 +76,7 @@ final class DeriveEcKeyCommand implements CommandHandler {
       throw new SwException(StatusWord.WRONG_DATA);
     }
     ctx.edit().putKey(ctx.seal(record(dstId, source, curve, derived)));
+    ctx.edit().setKeyDomain(dstId, ctx.state().keyDomain(source.id())); // the source's domain
     ctx.edit().deleteFile((FileIds.EE_CERT_PREFIX << 8) | dstId);
     return Response.ok(new byte[0]);
   }

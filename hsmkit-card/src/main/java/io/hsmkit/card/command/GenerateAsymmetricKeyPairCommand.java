@@ -60,6 +60,7 @@ final class GenerateAsymmetricKeyPairCommand implements CommandHandler {
       throw new SwException(StatusWord.CONDITIONS_OF_USE_NOT_SATISFIED);
     }
     KeyPairRequest request = KeyPairRequest.parse(apdu.data());
+    ManageKeyDomainCommand.requireDomain(ctx.state(), request.domain());
     byte[] outerCar = outerCar(ctx, request, signerId);
 
     CardCrypto crypto = ctx.crypto();
@@ -90,6 +91,7 @@ final class GenerateAsymmetricKeyPairCommand implements CommandHandler {
     byte[] response = AuthenticatedRequest.encode(cvc, outerCar, outerSignature);
 
     ctx.edit().putKey(ctx.seal(record));
+    ctx.edit().setKeyDomain(keyId, request.domain());
     ctx.edit().putFile((FileIds.EE_CERT_PREFIX << 8) | keyId, response);
     return Response.ok(response);
   }

@@ -21,9 +21,10 @@ import java.util.Arrays;
  *   <li>Initialized card ({@code 6A88}) and verified user PIN ({@code 6982}).
  *   <li>P1 1..255 (0 is the device key) and P2 {@code B0}/{@code B1}/{@code B2}, else {@code
  *       6A86}.
- *   <li>Data: empty, or {@code 91} the algorithm list (1..16 ids). The key use counter {@code 90}
- *       and the key domain {@code 92} are refused with {@code 6A80}: hsmkit does not count uses or
- *       have key domains yet, and accepting them would promise a limit the card does not keep.
+ *   <li>Data: empty, or {@code 91} the algorithm list (1..16 ids), and optionally {@code 92 01 kd}
+ *       the key domain (docs/protocol.md#key-domains; {@code 6A88} for a slot without a domain).
+ *       The key use counter {@code 90} is refused with {@code 6A80}: hsmkit does not count uses,
+ *       and accepting it would promise a limit the card does not keep.
  * </ol>
  *
  * <p>An id in use is overwritten, as GENERATE ASYMMETRIC KEY PAIR does; a stale {@code CE<id>}
@@ -47,17 +48,36 @@ final class GenerateSymmetricKeyCommand implements CommandHandler {
       throw new SwException(StatusWord.INCORRECT_P1P2);
     }
     byte[] algorithms = algorithmList(apdu.data());
+    int domain = domain(apdu.data());
+    ManageKeyDomainCommand.requireDomain(ctx.state(), domain);
     byte[] secret = ctx.crypto().randomBytes(bytes);
     try {
       KeyRecord record =
           new KeyRecord(
               keyId, KeyRecord.KeyType.AES, bytes * 8, "", secret, new byte[0], algorithms);
       ctx.edit().putKey(ctx.seal(record));
+      ctx.edit().setKeyDomain(keyId, domain);
       ctx.edit().deleteFile((FileIds.EE_CERT_PREFIX << 8) | keyId);
     } finally {
       Arrays.fill(secret, (byte) 0);
     }
     return Response.ok(new byte[0]);
+  }
+
+  /** {@code 92 01 kd}, at most once; 0 when absent. */
+  private static int domain(byte[] data) throws SwException {
+    if (data.length == 0) {
+      return 0;
+    }
+    try {
+      var tags = Tlv.parseAll(data).stream().filter(t -> t.tag() == Tags.Generate.KEY_DOMAIN).toList();
+      if (tags.size() > 1) {
+        throw new SwException(StatusWord.WRONG_DATA);
+      }
+      return ManageKeyDomainCommand.domainTag(tags.stream().findFirst());
+    } catch (TlvException e) {
+      throw new SwException(StatusWord.WRONG_DATA);
+    }
   }
 
   private static byte[] algorithmList(byte[] data) throws SwException {
@@ -67,6 +87,9 @@ final class GenerateSymmetricKeyCommand implements CommandHandler {
     byte[] list = null;
     try {
       for (Tlv t : Tlv.parseAll(data)) {
+        if (t.tag() == Tags.Generate.KEY_DOMAIN) {
+          continue; // domain(data)
+        }
         if (t.tag() != Tags.Generate.ALGORITHM_LIST || list != null) {
           throw new SwException(StatusWord.WRONG_DATA);
         }
@@ -75,7 +98,10 @@ final class GenerateSymmetricKeyCommand implements CommandHandler {
     } catch (TlvException e) {
       throw new SwException(StatusWord.WRONG_DATA);
     }
-    if (list == null || list.length == 0 || list.length > 16) {
+    if (list == null) {
+      return new byte[0]; // only a 92 tag
+    }
+    if (list.length == 0 || list.length > 16) {
       throw new SwException(StatusWord.WRONG_DATA);
     }
     return list;

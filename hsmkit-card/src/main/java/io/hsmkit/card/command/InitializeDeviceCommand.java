@@ -28,7 +28,8 @@ import java.util.Set;
  *       must match the current SO-PIN (a try is spent first; a blocked SO-PIN can never
  *       re-initialize).
  *   <li>Wipe every key but the device key and every EF but 2F02; set options, retry counter and
- *       the DKEK configuration (tag 92 absent = none, 0 = random, n = n shares).
+ *       the DKEK configuration (tag 92 absent = none, 0 = random, n = n shares) and the key-domain
+ *       slots (tag 97).
  *   <li>Make a new master key and wrap it under Argon2id(user PIN) and Argon2id(SO-PIN) with the
  *       environment's KDF cost and extra secret (SECURITY.md "Keys at rest"); the DKEK is sealed
  *       under it.
@@ -59,7 +60,8 @@ final class InitializeDeviceCommand implements CommandHandler {
       }
       switch (t.tag()) {
         case Tags.Initialize.OPTIONS, Tags.Initialize.USER_PIN, Tags.Initialize.SO_PIN,
-            Tags.Initialize.RETRY_COUNTER, Tags.Initialize.DKEK_SHARES -> {}
+            Tags.Initialize.RETRY_COUNTER, Tags.Initialize.DKEK_SHARES,
+            Tags.Initialize.KEY_DOMAINS -> {}
         // public key authentication (93) and biometric servers (95, 96) are not emulated
         case Tags.Initialize.PUBLIC_KEY_AUTH, Tags.Initialize.BIO_SERVER_1,
             Tags.Initialize.BIO_SERVER_2 -> throw new SwException(StatusWord.FUNCTION_NOT_SUPPORTED);
@@ -108,6 +110,8 @@ final class InitializeDeviceCommand implements CommandHandler {
         dkekShares = dk.get().value()[0] & 0xFF;
       }
 
+      int keyDomains = keyDomains(tlvs);
+
       CardState current = ctx.state();
       if (current.initialized()) {
         PinCheck.wipe(PinCheck.verifySo(ctx, soPin));
@@ -127,6 +131,7 @@ final class InitializeDeviceCommand implements CommandHandler {
       s.setUserTriesLeft(retries);
       s.setTransportPin((options & OPTION_TRANSPORT_PIN) != 0);
       s.setPendingShares(List.of());
+      s.setKeyDomainSlots(keyDomains);
       if (dkekShares < 0) {
         s.setDkek(-1, 0, new byte[0], new byte[0]);
       } else {
@@ -141,5 +146,20 @@ final class InitializeDeviceCommand implements CommandHandler {
       Arrays.fill(userPin, (byte) 0);
       Arrays.fill(soPin, (byte) 0);
     }
+  }
+
+  /**
+   * Tag 97 (docs/protocol.md#key-domains): 1..255 key-domain slots, slot 0 being the DKEK of tag
+   * 92; 0 when absent. One byte on the wire, so 255 is the most (a real card offers up to 255).
+   */
+  static int keyDomains(List<Tlv> tlvs) throws SwException {
+    Optional<Tlv> kd = Tlv.find(tlvs, Tags.Initialize.KEY_DOMAINS);
+    if (kd.isEmpty()) {
+      return 0;
+    }
+    if (kd.get().length() != 1 || kd.get().value()[0] == 0) {
+      throw new SwException(StatusWord.WRONG_DATA);
+    }
+    return kd.get().value()[0] & 0xFF;
   }
 }

@@ -25,12 +25,12 @@ import java.util.Set;
  * (TR-03110 makes it optional in a request): CardContact's own module leaves it out for firmware 2
  * and later, and the real card then answers a request without it (docs/interop.md, "Key
  * generation without a CAR"). Every rejection is {@code 6A80}, except the key use counter
- * ({@code 90}) and key domains ({@code 92}), which are real card features this emulator does not
- * have ({@code 6A81}).
+ * ({@code 90}), a real card feature this emulator does not have ({@code 6A81}). {@code 92 01 kd}
+ * puts the key in key domain kd (docs/protocol.md#key-domains); 0 when absent.
  */
 record KeyPairRequest(
     byte[] cpi, Optional<byte[]> car, byte[] chr, KeySpec spec, Optional<byte[]> outerCar,
-    byte[] algorithms) {
+    byte[] algorithms, int domain) {
 
   /**
    * RSA: only e = 65537, sizes 1024..4096 in steps of 256 (OpenSC registers 1024, 1536, 2048,
@@ -53,8 +53,8 @@ record KeyPairRequest(
     for (Tlv t : tlvs) {
       switch (t.tag()) {
         case Cvc.TAG_CPI, Cvc.TAG_CAR, Cvc.TAG_PUBLIC_KEY, Cvc.TAG_CHR, Tags.Generate.OUTER_CAR,
-            Tags.Generate.ALGORITHM_LIST -> {}
-        case Tags.Generate.KEY_USE_COUNTER, Tags.Generate.KEY_DOMAIN -> throw new SwException(StatusWord.FUNCTION_NOT_SUPPORTED);
+            Tags.Generate.ALGORITHM_LIST, Tags.Generate.KEY_DOMAIN -> {}
+        case Tags.Generate.KEY_USE_COUNTER -> throw new SwException(StatusWord.FUNCTION_NOT_SUPPORTED);
         default -> throw wrongData();
       }
     }
@@ -69,7 +69,8 @@ record KeyPairRequest(
       throw wrongData();
     }
     KeySpec spec = keySpec(required(tlvs, Cvc.TAG_PUBLIC_KEY));
-    return new KeyPairRequest(cpi, car, chr, spec, outerCar, algorithms);
+    int domain = ManageKeyDomainCommand.domainTag(Tlv.find(tlvs, Tags.Generate.KEY_DOMAIN));
+    return new KeyPairRequest(cpi, car, chr, spec, outerCar, algorithms, domain);
   }
 
   private static KeySpec keySpec(Tlv template) throws SwException {

@@ -29,7 +29,7 @@ public final class SmartCardHsmCommands {
             Map.entry(Ins.GENERATE_ASYMMETRIC_KEY_PAIR, new GenerateAsymmetricKeyPairCommand()),
             Map.entry(Ins.SIGN, new SignCommand()),
             Map.entry(Ins.DECIPHER, new DecipherCommand()),
-            Map.entry(Ins.IMPORT_DKEK_SHARE, new ImportDkekShareCommand()),
+            Map.entry(Ins.IMPORT_DKEK_SHARE, new ManageKeyDomainCommand()),
             Map.entry(Ins.WRAP_KEY, new WrapKeyCommand()),
             Map.entry(Ins.UNWRAP_KEY, new UnwrapKeyCommand()),
             Map.entry(Ins.GENERATE_SYMMETRIC_KEY, new GenerateSymmetricKeyCommand()),

@@ -12,7 +12,7 @@ import io.hsmkit.card.state.KeyRecord;
 import java.util.Arrays;
 
 /**
- * WRAP KEY (80 72 id 92), docs/protocol.md#wrap-unwrap: the key encrypted under the DKEK (docs/protocol.md#key-blob). Needs
+ * WRAP KEY (80 72 id 92), docs/protocol.md#wrap-unwrap: the key encrypted under the DKEK (docs/protocol.md#key-blob), or under the KEK of the key's domain (docs/protocol.md#key-domains). Needs
  * the user PIN and a complete DKEK ({@code 6D00} without one, as sc-hsm-tool expects: "Card not
  * initialized for key wrap"). The device key never leaves the card.
  */
@@ -24,7 +24,13 @@ final class WrapKeyCommand implements CommandHandler {
       throw new SwException(StatusWord.INCORRECT_P1P2);
     }
     ctx.requireUserPin();
-    requireCompleteDkek(ctx);
+    KeyRecord inDomain = ctx.state().key(apdu.p1());
+    int domain = inDomain == null || apdu.p1() == 0 ? 0 : ctx.state().keyDomain(apdu.p1());
+    if (domain == 0) {
+      requireCompleteDkek(ctx);
+    } else {
+      requireCompleteDomain(ctx, domain);
+    }
     if (apdu.p1() == 0) {
       throw new SwException(StatusWord.CONDITIONS_OF_USE_NOT_SATISFIED);
     }
@@ -36,12 +42,30 @@ final class WrapKeyCommand implements CommandHandler {
       // the AES blob (key type 0F) is not pinned down yet (docs/protocol.md#cipher)
       throw new SwException(StatusWord.CONDITIONS_OF_USE_NOT_SATISFIED);
     }
-    byte[] dkek = Keyring.openDkek(ctx.masterKey(), ctx.state().dkekSealed());
+    byte[] dkek = openKek(ctx, domain);
     try {
       return Response.ok(KeyBlob.wrap(key, ctx.prepared(key).privateKey(), dkek, ctx.crypto()));
     } finally {
       Arrays.fill(dkek, (byte) 0);
     }
+  }
+
+  /**
+   * A key of domain {@code d} >= 1 (docs/protocol.md#key-domains): the domain must be complete,
+   * {@code 6985} otherwise, the DKEK's answer to missing shares.
+   */
+  static void requireCompleteDomain(CommandContext ctx, int d) throws SwException {
+    var dom = ctx.state().domain(d);
+    if (dom == null || !dom.complete()) {
+      throw new SwException(StatusWord.CONDITIONS_OF_USE_NOT_SATISFIED);
+    }
+  }
+
+  /** The plaintext KEK of domain {@code d} (0 = the DKEK); the caller wipes it. */
+  static byte[] openKek(CommandContext ctx, int d) throws SwException {
+    return d == 0
+        ? Keyring.openDkek(ctx.masterKey(), ctx.state().dkekSealed())
+        : Keyring.openDomainKek(ctx.masterKey(), d, ctx.state().domain(d).sealed());
   }
 
   /** No DKEK configured: {@code 6D00}; shares still missing: {@code 6985}. */

@@ -237,6 +237,20 @@ public final class Keyring {
         .orElseThrow(() -> new IllegalStateException("the DKEK does not unseal"));
   }
 
+  /**
+   * The KEK accumulator of key domain {@code domain} >= 1 sealed under the master key; the domain
+   * number is bound in, so one domain's blob cannot stand in for another's.
+   */
+  public byte[] sealDomainKek(byte[] mk, int domain, byte[] kek) {
+    return Aead.seal(mk, kek, ascii("hsmkit key domain " + domain), random);
+  }
+
+  public static byte[] openDomainKek(byte[] mk, int domain, byte[] sealed) {
+    return Aead.open(mk, sealed, ascii("hsmkit key domain " + domain))
+        .orElseThrow(() -> new IllegalStateException("the KEK of domain " + domain
+            + " does not unseal"));
+  }
+
   /** A share sealed to the import public key; {@code index} = its place in the pending list. */
   public byte[] sealShare(Vault v, byte[] share, int index) {
     return ShareSealer.seal(v.importPublic(), share, shareAad(index), random);

@@ -40,6 +40,9 @@ public final class CardState {
   private List<byte[]> shareDigests;
   private Vault vault;
   private Legacy legacy;
+  private int keyDomainSlots;
+  private TreeMap<Integer, KeyDomain> domains = new TreeMap<>();
+  private TreeMap<Integer, Integer> keyDomains = new TreeMap<>();
 
   /**
    * The plaintext secrets of a format-v1 state, kept only between decoding and migration; the
@@ -92,6 +95,9 @@ public final class CardState {
     c.shareDigests = shareDigests;
     c.vault = vault;
     c.legacy = legacy;
+    c.keyDomainSlots = keyDomainSlots;
+    c.domains = new TreeMap<>(domains);
+    c.keyDomains = new TreeMap<>(keyDomains);
     return c;
   }
 
@@ -138,12 +144,15 @@ public final class CardState {
     return keys.get(id);
   }
 
+  /** A new key at an id starts in domain 0; the caller sets another with {@link #setKeyDomain}. */
   void putKey(KeyRecord key) {
     keys.put(key.id(), key);
+    keyDomains.remove(key.id());
   }
 
   void deleteKey(int id) {
     keys.remove(id);
+    keyDomains.remove(id);
   }
 
   public NavigableMap<Integer, KeyRecord> keys() {
@@ -158,6 +167,70 @@ public final class CardState {
     keys.keySet().removeIf(id -> id != 0);
     files.keySet().removeIf(fid -> fid != 0x2F02);
     shareDigests = List.of();
+    keyDomainSlots = 0;
+    domains.clear();
+    keyDomains.clear();
+  }
+
+  // ---- key domains (docs/protocol.md#key-domains) ----
+
+  /**
+   * Key-domain slots set by INITIALIZE tag 97, 0 when it was absent; slot 0 is the DKEK, so a
+   * card always has at least {@link #domainCount()} = 1.
+   */
+  public int keyDomainSlots() {
+    return keyDomainSlots;
+  }
+
+  /** The valid domain numbers are 0 .. domainCount() - 1. */
+  public int domainCount() {
+    return Math.max(1, keyDomainSlots);
+  }
+
+  void setKeyDomainSlots(int n) {
+    this.keyDomainSlots = n;
+  }
+
+  /** The created domain {@code d} >= 1, or null for an empty slot (domain 0: the DKEK fields). */
+  public KeyDomain domain(int d) {
+    return domains.get(d);
+  }
+
+  /** The created domains above 0, by number (read-only view). */
+  public NavigableMap<Integer, KeyDomain> domains() {
+    return Collections.unmodifiableNavigableMap(domains);
+  }
+
+  void putDomain(int d, KeyDomain domain) {
+    if (d < 1 || d > 255) {
+      throw new IllegalArgumentException("key domain out of range: " + d);
+    }
+    domains.put(d, domain);
+  }
+
+  void deleteDomain(int d) {
+    domains.remove(d);
+  }
+
+  /** The domain key {@code id} belongs to: 0 unless GENERATE or UNWRAP put it in another. */
+  public int keyDomain(int id) {
+    return keyDomains.getOrDefault(id, 0);
+  }
+
+  /** The keys outside domain 0, key id to domain (read-only view). */
+  public NavigableMap<Integer, Integer> keyDomains() {
+    return Collections.unmodifiableNavigableMap(keyDomains);
+  }
+
+  void setKeyDomain(int id, int domain) {
+    if (!keys.containsKey(id)) {
+      throw new IllegalArgumentException("no key " + id);
+    }
+    if (domain == 0) {
+      keyDomains.remove(id);
+    } else {
+      keyDomains.put(id, domain);
+    }
   }
 
   // ---- PINs ----
@@ -360,6 +433,9 @@ public final class CardState {
       }
     }
     return initialized == s.initialized
+        && keyDomainSlots == s.keyDomainSlots
+        && domains.equals(s.domains)
+        && keyDomains.equals(s.keyDomains)
         && options == s.options
         && soTriesLeft == s.soTriesLeft
         && userRetryMax == s.userRetryMax

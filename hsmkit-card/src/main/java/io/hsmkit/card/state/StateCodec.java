@@ -31,7 +31,10 @@ import java.util.List;
  * Vault}). The encoder refuses a state that would put a secret in plaintext (a v1 state not yet
  * migrated, a key other than the device key that is not sealed). An optional tail after the
  * files lists the salted digests of the DKEK shares imported since INITIALIZE (written only when
- * there are some, so a state without them is byte for byte the earlier v2). Version 1 (plaintext PINs, keys
+ * there are some, so a state without them is byte for byte the earlier v2); a second optional
+ * tail holds the key domains (docs/protocol.md#key-domains): slot count, each created domain
+ * above 0 (shares, imported, its KEK sealed under the master key, KCV, share digests) and the
+ * domain of each key outside domain 0. Version 1 (plaintext PINs, keys
  * and DKEK) is still read, into {@link CardState#legacy()}, for migration.
  */
 public final class StateCodec {
@@ -99,10 +102,33 @@ public final class StateCodec {
         out.writeShort(e.getKey());
         writeBlob(out, e.getValue());
       }
-      if (!s.shareDigests().isEmpty()) { // optional tail: absent, the file is as before
+      boolean domainTail = s.keyDomainSlots() > 0 || !s.domains().isEmpty()
+          || !s.keyDomains().isEmpty();
+      if (!s.shareDigests().isEmpty() || domainTail) { // optional tail: absent, the file is as before
         out.writeShort(s.shareDigests().size());
         for (byte[] d : s.shareDigests()) {
           writeBlob(out, d);
+        }
+      }
+      if (domainTail) { // second optional tail: the key domains
+        out.writeShort(s.keyDomainSlots());
+        out.writeShort(s.domains().size());
+        for (var e : s.domains().entrySet()) {
+          KeyDomain d = e.getValue();
+          out.writeByte(e.getKey());
+          out.writeByte(d.shares());
+          out.writeByte(d.imported());
+          writeBlob(out, d.sealed());
+          writeBlob(out, d.kcv());
+          out.writeShort(d.shareDigests().size());
+          for (byte[] digest : d.shareDigests()) {
+            writeBlob(out, digest);
+          }
+        }
+        out.writeShort(s.keyDomains().size());
+        for (var e : s.keyDomains().entrySet()) {
+          out.writeByte(e.getKey());
+          out.writeByte(e.getValue());
         }
       }
       out.flush();
@@ -185,6 +211,9 @@ public final class StateCodec {
         }
         s.setShareDigests(digests);
       }
+      if (version != VERSION_1 && in.available() != 0) {
+        readDomains(in, s, name);
+      }
       if (in.available() != 0) {
         throw new StateException(name + " is damaged (trailing bytes)");
       }
@@ -238,6 +267,41 @@ public final class StateCodec {
       KdfParams kdf = new KdfParams(in.readInt(), in.readInt(), in.readInt());
       s.setVault(new Vault(kdf, readBlob(in), readBlob(in), readBlob(in), in.readUnsignedByte(),
           readBlob(in), readBlob(in), readBlob(in)));
+    }
+  }
+
+  private static void readDomains(DataInputStream in, CardState s, String name)
+      throws IOException, StateException {
+    int slots = in.readUnsignedShort();
+    if (slots > 255) {
+      throw new StateException(name + " is damaged (" + slots + " key-domain slots)");
+    }
+    s.setKeyDomainSlots(slots);
+    int n = in.readUnsignedShort();
+    for (int i = 0; i < n; i++) {
+      int d = in.readUnsignedByte();
+      int shares = in.readUnsignedByte();
+      int imported = in.readUnsignedByte();
+      byte[] sealed = readBlob(in);
+      byte[] kcv = readBlob(in);
+      int nd = in.readUnsignedShort();
+      List<byte[]> digests = new ArrayList<>();
+      for (int j = 0; j < nd; j++) {
+        digests.add(readBlob(in));
+      }
+      if (d < 1 || d >= s.domainCount()) {
+        throw new StateException(name + " is damaged (key domain " + d + " out of range)");
+      }
+      s.putDomain(d, new KeyDomain(shares, imported, sealed, kcv, digests));
+    }
+    int nk = in.readUnsignedShort();
+    for (int i = 0; i < nk; i++) {
+      int id = in.readUnsignedByte();
+      int d = in.readUnsignedByte();
+      if (s.key(id) == null) {
+        throw new StateException(name + " is damaged (domain of a missing key " + id + ")");
+      }
+      s.setKeyDomain(id, d);
     }
   }
 

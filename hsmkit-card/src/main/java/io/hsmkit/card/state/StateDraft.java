@@ -89,4 +89,20 @@ public final class StateDraft {
   public void setShareDigests(List<byte[]> digests) {
     next.setShareDigests(digests);
   }
+
+  public void setKeyDomainSlots(int n) {
+    next.setKeyDomainSlots(n);
+  }
+
+  public void putDomain(int d, KeyDomain domain) {
+    next.putDomain(d, domain);
+  }
+
+  public void deleteDomain(int d) {
+    next.deleteDomain(d);
+  }
+
+  public void setKeyDomain(int id, int domain) {
+    next.setKeyDomain(id, domain);
+  }
 }

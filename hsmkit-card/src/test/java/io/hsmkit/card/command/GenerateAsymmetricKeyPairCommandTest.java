@@ -396,11 +396,15 @@ class GenerateAsymmetricKeyPairCommandTest {
   }
 
   @Test
-  void generate_keyDomainTag92_returns6A81() {
+  void generate_keyDomainTag92_domain0IsAccepted_anEmptySlotAnswers6A88() {
     KeyTestCard t = KeyTestCard.loggedIn();
     byte[] request = concat(t.openScEcRequest(Curve.SECP256R1),
         new TlvWriter().addByte(0x92, 0).toByteArray());
+    byte[] other = concat(t.openScEcRequest(Curve.SECP256R1),
+        new TlvWriter().addByte(0x92, 1).toByteArray());
 
-    assertThat(t.generate(1, request).sw()).isEqualTo(0x6A81);
+    assertThat(t.generate(1, request).sw()).isEqualTo(0x9000);
+    assertThat(t.generate(2, other).sw()).isEqualTo(0x6A88); // docs/protocol.md#key-domains
+    assertThat(t.key(2)).isNull();
   }
 }

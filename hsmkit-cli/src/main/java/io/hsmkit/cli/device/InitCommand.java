@@ -52,6 +52,9 @@ public final class InitCommand extends TokenCommand {
     boolean none;
   }
 
+  @Option(names = "--key-domains", description = "Key-domain slots to allocate (1-255; slot 0 is the DKEK). Create domains in them with hsmkit domain create.")
+  Integer keyDomains;
+
   @Option(names = "--force", description = "Re-initialize without asking even if the device holds keys or an imported DKEK (they are erased; needed without a terminal).")
   boolean force;
 
@@ -64,6 +67,9 @@ public final class InitCommand extends TokenCommand {
   protected void validate() {
     if (dkek.shares != null && (dkek.shares < 0 || dkek.shares > 255)) {
       throw CliException.usage("--dkek-shares must be between 0 and 255");
+    }
+    if (keyDomains != null && (keyDomains < 1 || keyDomains > 255)) {
+      throw CliException.usage("--key-domains must be between 1 and 255");
     }
     if (label != null && label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 100) {
       throw CliException.usage("--label is longer than 100 bytes");
@@ -114,7 +120,8 @@ public final class InitCommand extends TokenCommand {
             "hsmkit: warning: no DKEK: keys on this device can never be backed up or restored");
       }
       InitializeRequest req =
-          new InitializeRequest(so, userPin, 0x0001, retries, dkek.none ? null : dkek.shares);
+          new InitializeRequest(so, userPin, 0x0001, retries, dkek.none ? null : dkek.shares,
+              keyDomains);
       try {
         s.initialize(req);
       } finally {
@@ -128,7 +135,9 @@ public final class InitCommand extends TokenCommand {
           + (dkek.none ? " without DKEK."
               : dkek.shares == 0 ? " with a random DKEK (backups restore only to this device)."
               : "; import " + dkek.shares + " DKEK share" + (dkek.shares == 1 ? "" : "s")
-                  + " now (hsmkit dkek import) before generating keys."));
+                  + " now (hsmkit dkek import) before generating keys.")
+          + (keyDomains == null ? "" : " " + keyDomains + " key-domain slot"
+              + (keyDomains == 1 ? "" : "s") + " (hsmkit domain create)."));
       return 0;
     } finally {
       Arrays.fill(so, (byte) 0);

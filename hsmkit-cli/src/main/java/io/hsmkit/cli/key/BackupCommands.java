@@ -90,6 +90,9 @@ public final class BackupCommands {
     @Option(names = "--force", description = "Replace a key, description or certificate already at that reference.")
     boolean force;
 
+    @Option(names = "--domain", description = "Key domain the file must belong to (its KCV is that domain's); the card files the key there.")
+    Integer domain;
+
     @Mixin UserPinOption pin;
 
     WrapFile wrap;
@@ -118,7 +121,18 @@ public final class BackupCommands {
       }
       KeysCommand.refuseDuplicateId(new KeyManager(s), idOf(wrap, file), keyRef,
           java.util.Set.of(), file.toString());
-      var dkek = s.dkekStatus();
+      if (domain != null) {
+        var dom = s.domainStatus(domain);
+        if (dom.isEmpty() || !dom.get().complete()) {
+          throw new CliException(CliException.REFUSED, "key domain " + domain + " of this device"
+              + " has no complete KEK (hsmkit domain status)");
+        }
+        if (!dom.get().kcvHex().equalsIgnoreCase(wrap.blobKcvHex())) {
+          throw new CliException(CliException.REFUSED, file + " was wrapped under the KEK with KCV "
+              + wrap.blobKcvHex() + "; key domain " + domain + " has KCV " + dom.get().kcvHex());
+        }
+      }
+      var dkek = domain == null ? s.dkekStatus() : s.domainStatus(domain);
       if (dkek.isPresent() && dkek.get().complete() && dkek.get().kcvKnown()
           && !dkek.get().kcvHex().equalsIgnoreCase(wrap.blobKcvHex())) {
         throw new CliException(CliException.REFUSED, file + " was wrapped under the DKEK with KCV "
@@ -178,6 +192,9 @@ public final class BackupCommands {
     @Option(names = "--force", description = "Replace keys already at the backup's key references.")
     boolean force;
 
+    @Option(names = "--domain", description = "Restore into this key domain: the backup's KCV must be its KEK's.")
+    int domain;
+
     @Mixin UserPinOption pin;
 
     /** Each key's id must be new on the target, apart from the keys the restore replaces. */
@@ -206,7 +223,7 @@ public final class BackupCommands {
       SmartCardHsmSession s = token.session();
       pin.login(ctx(), s);
       refuseDuplicateIds(new KeyManager(s));
-      List<BackupManager.Entry> restored = new BackupManager(s).restore(dir, force, verify);
+      List<BackupManager.Entry> restored = new BackupManager(s).restore(dir, force, verify, domain);
       ctx().out().printf("Restored %d key%s%s.%n", restored.size(), restored.size() == 1 ? "" : "s",
           verify ? ", each verified against its recorded public key" : "");
       return 0;

@@ -106,6 +106,9 @@ public final class KeysCommand {
     @Option(names = "--label", description = "Key label.")
     String label;
 
+    @Option(names = "--domain", description = "Key domain the key belongs to (wrapped under its DKEK; see hsmkit domain).")
+    Integer domain;
+
     @Mixin UserPinOption pin;
 
     KeySpec spec;
@@ -120,6 +123,9 @@ public final class KeysCommand {
       if (id != null) {
         parseId(id);
       }
+      if (domain != null && (domain < 0 || domain > 254)) {
+        throw CliException.usage("--domain must be between 0 and 254");
+      }
     }
 
     @Override
@@ -129,7 +135,16 @@ public final class KeysCommand {
       if (spec instanceof KeySpec.Rsa r && r.bits() >= 2048) {
         ctx().err().println("hsmkit: generating " + spec + " on the card, this can take a while...");
       }
-      KeyInfo k = new KeyManager(s).generate(spec, id == null ? null : parseId(id), label == null ? "" : label);
+      KeyInfo k;
+      try {
+        k = new KeyManager(s).generate(spec, id == null ? null : parseId(id), label == null ? "" : label, domain);
+      } catch (HsmException e) {
+        if (domain != null && e.sw() != null && e.sw().value() == 0x6A88) {
+          throw new CliException(CliException.REFUSED, "the device has no key domain " + domain
+              + " (hsmkit domain status; hsmkit domain create --domain " + domain + ")");
+        }
+        throw e;
+      }
       ctx().out().printf("Generated %s key: key ref %d, id %s%s%n", k.algorithm(), k.keyRef(), k.idHex(),
           k.label().isEmpty() ? "" : ", label \"" + io.hsmkit.cli.support.Text.safe(k.label()) + "\"");
       return 0;

@@ -103,6 +103,16 @@ public final class BackupManager {
    */
   public List<Entry> restore(Path dir, boolean force, boolean verify)
       throws IOException, HsmException {
+    return restore(dir, force, verify, 0);
+  }
+
+  /**
+   * As {@link #restore(Path, boolean, boolean)}, into key domain {@code domain}: the backup's KCV
+   * must be that domain's (the card files each key under the domain whose KCV its blob names,
+   * docs/protocol.md#key-domains).
+   */
+  public List<Entry> restore(Path dir, boolean force, boolean verify, int domain)
+      throws IOException, HsmException {
     Manifest m = readManifest(dir);
     Map<Entry, WrapFile> files = new LinkedHashMap<>();
     TreeSet<Integer> refs = new TreeSet<>();
@@ -121,13 +131,16 @@ public final class BackupManager {
         throw new HsmException(e.file() + ": " + ex.getMessage(), null);
       }
     }
-    Optional<DkekStatus> dkek = session.dkekStatus();
+    Optional<DkekStatus> dkek = session.domainStatus(domain);
     if (dkek.isEmpty() || !dkek.get().complete()) {
-      throw new HsmException("the target device has no complete DKEK; initialize it with DKEK "
-          + "shares and import the same shares first", null);
+      throw new HsmException(domain == 0
+          ? "the target device has no complete DKEK; initialize it with DKEK "
+              + "shares and import the same shares first"
+          : "key domain " + domain + " of the target has no complete KEK; create it and import"
+              + " the same shares first", null);
     }
     if (!dkek.get().kcvHex().equalsIgnoreCase(m.kcv())) {
-      throw new HsmException("DKEK mismatch: the target's KCV is " + dkek.get().kcvHex()
+      throw new HsmException((domain == 0 ? "DKEK" : "key domain " + domain) + " mismatch: the target's KCV is " + dkek.get().kcvHex()
           + ", the backup's is " + m.kcv() + "; nothing was changed", null);
     }
     for (var me : files.entrySet()) {

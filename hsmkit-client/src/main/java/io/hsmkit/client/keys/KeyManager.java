@@ -150,12 +150,29 @@ public final class KeyManager {
    */
   public KeyInfo generate(KeySpec spec, byte[] id, String label)
       throws IOException, HsmException {
+    return generate(spec, id, label, null);
+  }
+
+  /**
+   * As {@link #generate(KeySpec, byte[], String)}, in key domain {@code domain} ({@code 92 01 kd}
+   * after the request, as CardContact's module sends it, docs/protocol.md#key-domains); null sends
+   * no tag (domain 0).
+   */
+  public KeyInfo generate(KeySpec spec, byte[] id, String label, Integer domain)
+      throws IOException, HsmException {
     if (id != null && findById(id).isPresent()) {
       throw new HsmException(
           "a key with id " + java.util.HexFormat.of().formatHex(id) + " exists already", null);
     }
     int ref = freeKeyRef();
-    byte[] request = session.generateKeyPair(ref, CvRequests.gakpBody(spec, serial() + "00001"));
+    byte[] body = CvRequests.gakpBody(spec, serial() + "00001");
+    if (domain != null) {
+      body = java.util.Arrays.copyOf(body, body.length + 3);
+      body[body.length - 3] = (byte) io.hsmkit.apdu.Tags.Generate.KEY_DOMAIN;
+      body[body.length - 2] = 1;
+      body[body.length - 1] = (byte) domain.intValue();
+    }
+    byte[] request = session.generateKeyPair(ref, body);
     PublicKey pub;
     try {
       pub = CvRequests.publicKey(request);
