@@ -31,7 +31,8 @@ import java.util.List;
  * Vault}). The encoder refuses a state that would put a secret in plaintext (a v1 state not yet
  * migrated, a key other than the device key that is not sealed). An optional tail after the
  * files lists the salted digests of the DKEK shares imported since INITIALIZE (written only when
- * there are some, so a state without them is byte for byte the earlier v2). Version 1 (plaintext PINs, keys
+ * there are some, so a state without them is byte for byte the earlier v2), then tagged sections:
+ * {@code 01} the trust anchor (root CVC), {@code 02} public key authentication. Version 1 (plaintext PINs, keys
  * and DKEK) is still read, into {@link CardState#legacy()}, for migration.
  */
 public final class StateCodec {
@@ -39,6 +40,8 @@ public final class StateCodec {
   public static final int VERSION = 2;
   static final int VERSION_1 = 1;
   private static final int MAX_BLOB = 1 << 20;
+  static final int SECTION_TRUST_ANCHOR = 1;
+  static final int SECTION_PKA = 2;
 
   private StateCodec() {}
 
@@ -99,11 +102,24 @@ public final class StateCodec {
         out.writeShort(e.getKey());
         writeBlob(out, e.getValue());
       }
-      if (!s.shareDigests().isEmpty()) { // optional tail: absent, the file is as before
+      byte[] anchor = s.trustAnchor();
+      PkaState pka = s.pka();
+      boolean sections = anchor.length > 0 || pka != null;
+      // optional tail: absent, the file is as before
+      if (!s.shareDigests().isEmpty() || sections) {
         out.writeShort(s.shareDigests().size());
         for (byte[] d : s.shareDigests()) {
           writeBlob(out, d);
         }
+      }
+      // then tagged sections, each (tag u8, length-prefixed blob), in tag order
+      if (anchor.length > 0) {
+        out.writeByte(SECTION_TRUST_ANCHOR);
+        writeBlob(out, anchor);
+      }
+      if (pka != null) {
+        out.writeByte(SECTION_PKA);
+        writeBlob(out, encodePka(pka));
       }
       out.flush();
       byte[] body = payload.toByteArray();
@@ -185,6 +201,16 @@ public final class StateCodec {
         }
         s.setShareDigests(digests);
       }
+      while (version != VERSION_1 && in.available() != 0) {
+        int tag = in.readUnsignedByte();
+        byte[] section = readBlob(in);
+        switch (tag) {
+          case SECTION_TRUST_ANCHOR -> s.setTrustAnchor(section);
+          case SECTION_PKA -> s.setPka(decodePka(section));
+          default -> throw new StateException(name + " has an unknown section " + tag
+              + " (written by a newer hsmkit?)");
+        }
+      }
       if (in.available() != 0) {
         throw new StateException(name + " is damaged (trailing bytes)");
       }
@@ -239,6 +265,37 @@ public final class StateCodec {
       s.setVault(new Vault(kdf, readBlob(in), readBlob(in), readBlob(in), in.readUnsignedByte(),
           readBlob(in), readBlob(in), readBlob(in)));
     }
+  }
+
+  private static byte[] encodePka(PkaState p) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(b);
+    out.writeByte(p.total());
+    out.writeByte(p.required());
+    writeBlob(out, p.masterWrap());
+    out.writeByte(p.keys().size());
+    for (PkaState.Registered k : p.keys()) {
+      out.writeUTF(k.chr());
+      writeBlob(out, k.cvc());
+    }
+    out.flush();
+    return b.toByteArray();
+  }
+
+  private static PkaState decodePka(byte[] bytes) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    int total = in.readUnsignedByte();
+    int required = in.readUnsignedByte();
+    byte[] wrap = readBlob(in);
+    int n = in.readUnsignedByte();
+    List<PkaState.Registered> keys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      keys.add(new PkaState.Registered(in.readUTF(), readBlob(in)));
+    }
+    if (in.available() != 0) {
+      throw new IOException("trailing bytes in the PKA section");
+    }
+    return new PkaState(total, required, keys, wrap);
   }
 
   private static void writeBlob(DataOutputStream out, byte[] b) throws IOException {
