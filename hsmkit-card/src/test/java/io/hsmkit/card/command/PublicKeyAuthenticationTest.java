@@ -276,6 +276,62 @@ class PublicKeyAuthenticationTest {
     assertThat(hx(again.send(h("8054000004")).ok().data())).isEqualTo("01010100");
   }
 
+  /**
+   * Mutated certificates and requests (seeded: flipped bytes, truncations, insertions) never make
+   * the card fail (6F00) and never register anything.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  void mutatedChainsAndRequests_areRefusedCleanly(long seed) throws Exception {
+    initializePka(a, 1, 1).ok();
+    byte[] request = b.generateEc(1, Curve.SECP256R1);
+    byte[][] chain = devAut(b);
+    java.util.Random rnd = new java.util.Random(seed);
+    for (int i = 0; i < 40; i++) {
+      a.logout();
+      int which = rnd.nextInt(3);
+      byte[] dica = Tlv.parseFirst(chain[1]).value();
+      byte[] dev = Tlv.parseFirst(chain[0]).value();
+      byte[] req = Tlv.parseFirst(request).value();
+      byte[] target = which == 0 ? dica : which == 1 ? dev : req;
+      byte[] bad = mutate(target, rnd);
+      byte[][] parts = {which == 0 ? bad : dica, which == 1 ? bad : dev, which == 2 ? bad : req};
+      int[] sws = new int[5];
+      sws[0] = a.send(apdu("002281B6", chrTlv(Cvc.chrOf(root.rootCvc())))).sw();
+      sws[1] = a.send(apdu("002A00BE", parts[0])).sw();
+      a.send(apdu("002281B6", chrTlv(Cvc.chrOf(root.dicaCvc()))));
+      sws[2] = a.send(apdu("002A00BE", parts[1])).sw();
+      sws[3] = a.send(apdu("002281B6", chrTlv(b.card.deviceChr()))).sw();
+      sws[4] = a.send(apdu("80540000", parts[2], 4)).sw();
+      for (int sw : sws) {
+        assertThat(sw).as("seed %d round %d", seed, i).isNotEqualTo(0x6F00);
+      }
+      if (sws[4] == 0x9000) {
+        // a mutation that keeps every signature valid can only be in unsigned bytes
+        assertThat(Arrays.equals(bad, target)).isFalse();
+        initializePka(a, 1, 1).ok();
+      }
+    }
+    assertThat(hx(a.send(h("8054000004")).ok().data())).isIn("01010100", "01000100");
+  }
+
+  static byte[] mutate(byte[] in, java.util.Random rnd) {
+    byte[] b = in.clone();
+    switch (rnd.nextInt(3)) {
+      case 0 -> b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
+      case 1 -> b = Arrays.copyOf(b, rnd.nextInt(b.length));
+      default -> {
+        int at = rnd.nextInt(b.length + 1);
+        byte[] c = new byte[b.length + 1];
+        System.arraycopy(b, 0, c, 0, at);
+        c[at] = (byte) rnd.nextInt(256);
+        System.arraycopy(b, at, c, at + 1, b.length - at);
+        b = c;
+      }
+    }
+    return b;
+  }
+
   @Test
   void cardsOfOneRoot_shareTheDicaAndTrustAnchor() throws Exception {
     assertThat(devAut(a)[1]).isEqualTo(devAut(b)[1]).isEqualTo(root.dicaCvc());

@@ -52,6 +52,14 @@ public final class InitCommand extends TokenCommand {
     boolean none;
   }
 
+  @Option(names = "--public-key-auth", paramLabel = "M",
+      description = "Public key authentication: number of keys of other cards to register (1..90; hsmkit pka register).")
+  Integer publicKeyAuth;
+
+  @Option(names = "--required-pub-keys", paramLabel = "N",
+      description = "With --public-key-auth: keys needed to log in (1..M; default 1).")
+  Integer requiredPubKeys;
+
   @Option(names = "--force", description = "Re-initialize without asking even if the device holds keys or an imported DKEK (they are erased; needed without a terminal).")
   boolean force;
 
@@ -64,6 +72,15 @@ public final class InitCommand extends TokenCommand {
   protected void validate() {
     if (dkek.shares != null && (dkek.shares < 0 || dkek.shares > 255)) {
       throw CliException.usage("--dkek-shares must be between 0 and 255");
+    }
+    if (requiredPubKeys != null && publicKeyAuth == null) {
+      throw CliException.usage("--required-pub-keys goes with --public-key-auth");
+    }
+    if (publicKeyAuth != null) {
+      int n = requiredPubKeys == null ? 1 : requiredPubKeys;
+      if (publicKeyAuth < 1 || publicKeyAuth > 90 || n < 1 || n > publicKeyAuth) {
+        throw CliException.usage("need 1 <= --required-pub-keys <= --public-key-auth <= 90");
+      }
     }
     if (label != null && label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 100) {
       throw CliException.usage("--label is longer than 100 bytes");
@@ -116,7 +133,11 @@ public final class InitCommand extends TokenCommand {
       InitializeRequest req =
           new InitializeRequest(so, userPin, 0x0001, retries, dkek.none ? null : dkek.shares);
       try {
-        s.initialize(req);
+        if (publicKeyAuth == null) {
+          s.initialize(req);
+        } else {
+          s.initialize(req, publicKeyAuth, requiredPubKeys == null ? 1 : requiredPubKeys);
+        }
       } finally {
         req.wipe();
       }
@@ -129,6 +150,11 @@ public final class InitCommand extends TokenCommand {
               : dkek.shares == 0 ? " with a random DKEK (backups restore only to this device)."
               : "; import " + dkek.shares + " DKEK share" + (dkek.shares == 1 ? "" : "s")
                   + " now (hsmkit dkek import) before generating keys."));
+      if (publicKeyAuth != null) {
+        ctx().out().println("Public key authentication: register " + publicKeyAuth + " key"
+            + (publicKeyAuth == 1 ? "" : "s") + " now (hsmkit pka register FILE); "
+            + (requiredPubKeys == null ? 1 : requiredPubKeys) + " will be needed to log in.");
+      }
       return 0;
     } finally {
       Arrays.fill(so, (byte) 0);
