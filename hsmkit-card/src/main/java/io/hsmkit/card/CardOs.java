@@ -10,7 +10,6 @@ import io.hsmkit.card.crypto.CardCrypto;
 import io.hsmkit.card.crypto.CryptoProviders;
 import io.hsmkit.card.cvc.Cvc;
 import io.hsmkit.card.cvc.DeviceIdentity;
-import io.hsmkit.card.cvc.InstallationRoot;
 import io.hsmkit.card.dispatch.CommandContext;
 import io.hsmkit.card.dispatch.CommandHandler;
 import io.hsmkit.card.dispatch.CommandTable;

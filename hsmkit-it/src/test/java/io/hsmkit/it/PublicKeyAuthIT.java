@@ -59,6 +59,18 @@ class PublicKeyAuthIT extends InteropTestBase {
         "--public-key-auth-status"));
     assertThat(statusLines(after)).as(after.describe()).isEqualTo(status(1, 0, 1, 0));
 
+    // hsmkit authenticates to card A with card B's key, both over PC/SC (the login, and the
+    // count, last as long as that connection)
+    Tool.Result auth = harness.hsmkit(Map.of("HSMKIT_PIN", USER_PIN), "--token",
+        "pcsc:" + Harness.READER, "pka", "authenticate", "--with", "pcsc:" + Harness.READER2,
+        "--key-ref", "1");
+    assertThat(auth.exit()).as(auth.describe()).isZero();
+    assertThat(OpenSc.lines(auth.stdout())).as(auth.describe()).endsWith(
+        status(1, 0, 1, 1).toArray(String[]::new));
+    Tool.Result later = OpenSc.ok(OpenSc.run("sc-hsm-tool", "--reader", "0",
+        "--public-key-auth-status"));
+    assertThat(statusLines(later)).as(later.describe()).isEqualTo(status(1, 0, 1, 0));
+
     // a card without public key authentication: OpenSC's own message for 6D00
     Tool.Result onB = OpenSc.run("sc-hsm-tool", "--reader", "1", "--public-key-auth-status");
     assertThat(onB.stderr()).as(onB.describe())

@@ -1,7 +1,6 @@
 package io.hsmkit.token;
 
-import io.hsmkit.card.crypto.CardCrypto;
-import io.hsmkit.card.cvc.InstallationRoot;
+import io.hsmkit.card.InstallationRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -49,7 +48,7 @@ public final class InstallationRoots {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
       InstallationRoot root =
-          InstallationRoot.create(new CardCrypto(new SecureRandom()), LocalDate.now());
+          InstallationRoot.create(new SecureRandom(), LocalDate.now());
       Path tmp = Files.createTempFile(dir, FILE, ".tmp",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try {

@@ -1,6 +1,7 @@
 package io.hsmkit.card.cvc;
 
 import io.hsmkit.card.crypto.CardCrypto;
+import io.hsmkit.card.InstallationRoot;
 import io.hsmkit.card.crypto.Curve;
 import io.hsmkit.card.state.KeyRecord;
 import java.security.KeyPair;

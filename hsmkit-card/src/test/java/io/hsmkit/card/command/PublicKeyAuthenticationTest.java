@@ -8,7 +8,7 @@ import io.hsmkit.card.TestCard;
 import io.hsmkit.card.crypto.CardCrypto;
 import io.hsmkit.card.crypto.Curve;
 import io.hsmkit.card.cvc.Cvc;
-import io.hsmkit.card.cvc.InstallationRoot;
+import io.hsmkit.card.InstallationRoot;
 import io.hsmkit.card.state.MemoryStateStore;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

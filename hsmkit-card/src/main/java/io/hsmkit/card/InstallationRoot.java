@@ -1,9 +1,10 @@
-package io.hsmkit.card.cvc;
+package io.hsmkit.card;
 
 import io.hsmkit.apdu.TaAlgorithm;
 import io.hsmkit.apdu.TlvWriter;
 import io.hsmkit.card.crypto.CardCrypto;
 import io.hsmkit.card.crypto.Curve;
+import io.hsmkit.card.cvc.Cvc;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -53,6 +54,11 @@ public final class InstallationRoot {
    * the DICA CVC. The root private key is thrown away once the DICA is signed: nothing else is
    * ever signed by it, so it need not be kept.
    */
+  public static InstallationRoot create(java.security.SecureRandom random, LocalDate today) {
+    return create(new CardCrypto(random), today);
+  }
+
+  /** As {@link #create(java.security.SecureRandom, LocalDate)} with the card's crypto. */
   public static InstallationRoot create(CardCrypto crypto, LocalDate today) {
     String n = String.format("%06d", crypto.random().nextInt(1_000_000));
     String rootChr = "ZZHKR" + n + "00001";
@@ -66,7 +72,9 @@ public final class InstallationRoot {
     return new InstallationRoot(rootChr, rootCvc, dica, dicaChr, dicaCvc);
   }
 
-  static byte[] body(String car, PublicKey subject, String chr, LocalDate from, LocalDate until) {
+  /** A CVC body {@code 7F4E} with an id-TA-ECDSA-SHA-256 key, as every certificate here has. */
+  public static byte[] body(String car, PublicKey subject, String chr, LocalDate from,
+      LocalDate until) {
     return new TlvWriter()
         .nest(
             Cvc.TAG_BODY,
@@ -80,8 +88,8 @@ public final class InstallationRoot {
         .toByteArray();
   }
 
-  /** Signs a device CVC body with the DICA key. */
-  byte[] signDevice(CardCrypto crypto, byte[] deviceBody) {
+  /** Signs a device CVC body with the DICA key: the certificate ({@code DeviceIdentity}). */
+  public byte[] signDevice(CardCrypto crypto, byte[] deviceBody) {
     return Cvc.certificate(deviceBody, crypto.signForCvc(dica.getPrivate(), deviceBody));
   }
 
