@@ -51,6 +51,16 @@ class PkaCommandsTest {
   }
 
   @Test
+  void init_withPkaAndNoCardSecret_warns() {
+    CliRunner cli = new CliRunner(home);
+    cli.env.put("HSMKIT_PIN", "358138");
+    CliRunner.Result r = cli.ok("init", "--so-pin", "3537363231383830", "--no-dkek",
+        "--public-key-auth", "2", "--required-pub-keys", "2");
+    assertThat(r.err()).contains("warning: no card secret");
+    assertThat(r.out()).contains("register 2 keys now");
+  }
+
+  @Test
   void init_requiredAboveTotal_isAUsageError() {
     CliRunner cli = new CliRunner(home);
     cli.env.put("HSMKIT_PIN", "358138");

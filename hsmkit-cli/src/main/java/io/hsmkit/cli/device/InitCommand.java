@@ -126,6 +126,14 @@ public final class InitCommand extends TokenCommand {
           io.hsmkit.cli.support.Confirm.require(ctx(), false, what, "yes");
         }
       }
+      if (publicKeyAuth != null
+          && token.spec().kind() == io.hsmkit.client.token.TokenSpec.Kind.EMULATED
+          && ctx().env().getOrDefault(io.hsmkit.token.CardEnvironments.ENV, "").isEmpty()) {
+        ctx().err().println("hsmkit: warning: no card secret (" + io.hsmkit.token.CardEnvironments.ENV
+            + "): a login by public key authentication needs no PIN, so the keys of this card"
+            + " are then protected only by the state directory's permissions (SECURITY.md"
+            + " \"Card identity and PKA trust\")");
+      }
       if (dkek.none) {
         ctx().err().println(
             "hsmkit: warning: no DKEK: keys on this device can never be backed up or restored");
