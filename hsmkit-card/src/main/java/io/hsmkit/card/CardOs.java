@@ -118,10 +118,22 @@ public final class CardOs implements AutoCloseable {
   /** Opens a card with an explicit storage backend (fault-injection tests). */
   public static CardOs open(Path dir, CardEnvironment env, StorageBackend backend)
       throws StateException {
+    return open(dir, env, backend, null);
+  }
+
+  /**
+   * Opens the card in {@code dir}; a card made here gets its device certificate from the root
+   * {@code root} supplies (asked only then; null: a root of its own), so cards of one
+   * installation trust each other (SECURITY.md "Card identity and PKA trust").
+   */
+  public static CardOs open(Path dir, CardEnvironment env, StorageBackend backend,
+      java.util.function.Supplier<InstallationRoot> rootSupplier) throws StateException {
+    java.util.function.Supplier<InstallationRoot> roots = rootSupplier == null ? () -> null
+        : rootSupplier;
     CardCrypto crypto = new CardCrypto(env.random(), env.crypto());
     FileStateStore store =
         FileStateStore.open(
-            dir, () -> factoryNewState(crypto, LocalDate.now(env.clock())), backend);
+            dir, () -> factoryNewState(crypto, LocalDate.now(env.clock()), roots.get()), backend);
     try {
       return new CardOs(store, env);
     } catch (SecretMismatchException e) {
@@ -135,15 +147,27 @@ public final class CardOs implements AutoCloseable {
 
   /** A factory-new card that lives in memory only. */
   public static CardOs inMemory(CardEnvironment env) {
+    return inMemory(env, null);
+  }
+
+  /** A factory-new card in memory whose device certificate {@code root} issues (null: its own). */
+  public static CardOs inMemory(CardEnvironment env, InstallationRoot root) {
     CardCrypto crypto = new CardCrypto(env.random(), env.crypto());
-    CardState s = factoryNewState(crypto, LocalDate.now(env.clock()));
+    CardState s = factoryNewState(crypto, LocalDate.now(env.clock()), root);
     return new CardOs(new MemoryStateStore(s), env);
   }
 
   /** A new card identity with nothing else: the state of a card fresh from the factory. */
   public static CardState factoryNewState(CardCrypto crypto, LocalDate today) {
-    DeviceIdentity id = DeviceIdentity.create(crypto, today);
-    return CardState.factoryNew(id.deviceKey(), id.devAut());
+    return factoryNewState(crypto, today, null);
+  }
+
+  /** As {@link #factoryNewState(CardCrypto, LocalDate)}, issued by {@code root} (null: its own). */
+  public static CardState factoryNewState(
+      CardCrypto crypto, LocalDate today, InstallationRoot root) {
+    DeviceIdentity id = root == null ? DeviceIdentity.create(crypto, today)
+        : DeviceIdentity.create(crypto, today, root);
+    return CardState.factoryNew(id.deviceKey(), id.devAut(), id.rootCvc());
   }
 
   public byte[] atr() {

@@ -59,6 +59,7 @@ public final class HsmkitCommand implements CliContext, Callable<Integer> {
           io.hsmkit.cli.device.DoctorCommand.class,
           io.hsmkit.cli.dkek.DkekCommand.class,
           io.hsmkit.cli.dkek.DomainCommand.class,
+          io.hsmkit.cli.pka.PkaCommand.class,
           io.hsmkit.cli.demo.DemoCommand.class,
           picocli.AutoComplete.GenerateCompletion.class,
           io.hsmkit.cli.ca.CaCommands.Ca.class,

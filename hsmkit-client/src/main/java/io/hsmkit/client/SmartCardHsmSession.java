@@ -125,6 +125,26 @@ public final class SmartCardHsmSession implements AutoCloseable {
 
   /** INITIALIZE DEVICE; erases every key and file on the card. */
   public void initialize(InitializeRequest req) throws IOException, HsmException {
+    initialize(req, w -> {});
+  }
+
+  /**
+   * INITIALIZE DEVICE for public key authentication (tag {@code 93}, docs/protocol.md#pka):
+   * {@code total} keys to register, {@code required} of them to log in.
+   */
+  public void initialize(InitializeRequest req, int total, int required)
+      throws IOException, HsmException {
+    initialize(req, w -> w.add(Tags.Initialize.PUBLIC_KEY_AUTH,
+        new byte[] {(byte) total, (byte) required}));
+  }
+
+  /** Public key authentication on this session (docs/protocol.md#pka). */
+  public PublicKeyAuthentication pka() {
+    return new PublicKeyAuthentication(this::send);
+  }
+
+  private void initialize(InitializeRequest req, java.util.function.Consumer<TlvWriter> extra)
+      throws IOException, HsmException {
     TlvWriter w =
         new TlvWriter()
             .add(Tags.Initialize.OPTIONS,
@@ -138,6 +158,7 @@ public final class SmartCardHsmSession implements AutoCloseable {
     if (req.keyDomains() != null) {
       w.addByte(Tags.Initialize.KEY_DOMAINS, req.keyDomains());
     }
+    extra.accept(w);
     byte[] data = w.toByteArray();
     try {
       presentPin(

@@ -115,15 +115,20 @@ public final class CardEnvironments {
   }
 
   /**
-   * Opens the emulated card in {@code dir} with {@link #environment}; the card's own exception is
+   * Opens the emulated card in {@code dir} with {@link #environment}; a new card's device
+   * certificate comes from the installation root ({@link InstallationRoots}). The card's own exception is
    * mapped to a {@link TokenException} with the same message ({@link TokenBusyException} for a
    * directory another process holds).
    */
   public static CardOs openCard(Path dir, Path secretFile, Map<String, String> env)
       throws TokenException {
     CardEnvironment e = environment(secretFile, env);
+    Path rootFile = InstallationRoots.location(dir, env);
     try {
-      return CardOs.open(dir, e);
+      return CardOs.open(dir, e, io.hsmkit.card.state.StorageBackend.FILES,
+          () -> InstallationRoots.loadOrCreate(rootFile));
+    } catch (java.io.UncheckedIOException | IllegalArgumentException ex) {
+      throw new TokenException(ex.getMessage(), ex);
     } catch (StateBusyException ex) {
       throw new TokenBusyException(ex.getMessage(), ex);
     } catch (StateException ex) {

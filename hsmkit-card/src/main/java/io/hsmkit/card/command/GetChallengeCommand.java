@@ -7,7 +7,10 @@ import io.hsmkit.card.dispatch.CommandHandler;
 import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
 
-/** GET CHALLENGE (84), docs/protocol.md#get-challenge: exactly Ne random bytes, at most 1024. */
+/**
+ * GET CHALLENGE (84), docs/protocol.md#get-challenge: exactly Ne random bytes, at most 1024. The
+ * card keeps the last one for EXTERNAL AUTHENTICATE (docs/protocol.md#pka).
+ */
 final class GetChallengeCommand implements CommandHandler {
   static final int MAX = 1024;
 
@@ -19,6 +22,8 @@ final class GetChallengeCommand implements CommandHandler {
     if (apdu.ne() < 1 || apdu.ne() > MAX || apdu.hasData()) {
       throw new SwException(StatusWord.WRONG_LENGTH);
     }
-    return Response.ok(ctx.crypto().randomBytes(apdu.ne()));
+    byte[] challenge = ctx.crypto().randomBytes(apdu.ne());
+    ctx.security().pka().setChallenge(challenge); // for EXTERNAL AUTHENTICATE (docs/protocol.md#pka)
+    return Response.ok(challenge);
   }
 }

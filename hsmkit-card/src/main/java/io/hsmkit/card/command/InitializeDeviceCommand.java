@@ -11,6 +11,7 @@ import io.hsmkit.card.dispatch.Response;
 import io.hsmkit.card.dispatch.SwException;
 import io.hsmkit.card.dkek.Dkek;
 import io.hsmkit.card.state.CardState;
+import io.hsmkit.card.state.PkaState;
 import io.hsmkit.card.state.StateDraft;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -27,9 +28,9 @@ import java.util.Set;
  *   <li>First initialization: the SO-PIN in tag 82 becomes the SO-PIN. Re-initialization: tag 82
  *       must match the current SO-PIN (a try is spent first; a blocked SO-PIN can never
  *       re-initialize).
- *   <li>Wipe every key but the device key and every EF but 2F02; set options, retry counter and
- *       the DKEK configuration (tag 92 absent = none, 0 = random, n = n shares) and the key-domain
- *       slots (tag 97).
+ *   <li>Wipe every key but the device key and every EF but 2F02; set options, retry counter,
+ *       the DKEK configuration (tag 92 absent = none, 0 = random, n = n shares), the key-domain
+ *       slots (tag 97) and public key authentication (tag 93; registered keys are wiped too).
  *   <li>Make a new master key and wrap it under Argon2id(user PIN) and Argon2id(SO-PIN) with the
  *       environment's KDF cost and extra secret (SECURITY.md "Keys at rest"); the DKEK is sealed
  *       under it.
@@ -38,6 +39,27 @@ import java.util.Set;
 final class InitializeDeviceCommand implements CommandHandler {
   static final int DEFAULT_RETRIES = 3;
   static final int OPTION_TRANSPORT_PIN = 0x0002;
+
+  /**
+   * Tag {@code 93 02 M N} (public key authentication, docs/protocol.md#pka): M keys to register,
+   * N to log in, {@code 1 <= N <= M <= 90} as sc-hsm-tool checks; null when absent.
+   */
+  private static int[] publicKeyAuth(List<Tlv> tlvs) throws SwException {
+    Optional<Tlv> t = Tlv.find(tlvs, Tags.Initialize.PUBLIC_KEY_AUTH);
+    if (t.isEmpty()) {
+      return null;
+    }
+    byte[] v = t.get().value();
+    if (v.length != 2) {
+      throw new SwException(StatusWord.WRONG_DATA);
+    }
+    int m = v[0] & 0xFF;
+    int n = v[1] & 0xFF;
+    if (m < 1 || m > 90 || n < 1 || n > m) {
+      throw new SwException(StatusWord.WRONG_DATA);
+    }
+    return new int[] {m, n};
+  }
 
   @Override
   public Response handle(CommandContext ctx, CommandApdu apdu) throws SwException {
@@ -61,9 +83,9 @@ final class InitializeDeviceCommand implements CommandHandler {
       switch (t.tag()) {
         case Tags.Initialize.OPTIONS, Tags.Initialize.USER_PIN, Tags.Initialize.SO_PIN,
             Tags.Initialize.RETRY_COUNTER, Tags.Initialize.DKEK_SHARES,
-            Tags.Initialize.KEY_DOMAINS -> {}
-        // public key authentication (93) and biometric servers (95, 96) are not emulated
-        case Tags.Initialize.PUBLIC_KEY_AUTH, Tags.Initialize.BIO_SERVER_1,
+            Tags.Initialize.KEY_DOMAINS, Tags.Initialize.PUBLIC_KEY_AUTH -> {}
+        // biometric servers (95, 96) are not emulated
+        case Tags.Initialize.BIO_SERVER_1,
             Tags.Initialize.BIO_SERVER_2 -> throw new SwException(StatusWord.FUNCTION_NOT_SUPPORTED);
         default -> throw new SwException(StatusWord.WRONG_DATA);
       }
@@ -111,6 +133,7 @@ final class InitializeDeviceCommand implements CommandHandler {
       }
 
       int keyDomains = keyDomains(tlvs);
+      int[] pka = publicKeyAuth(tlvs);
 
       CardState current = ctx.state();
       if (current.initialized()) {
@@ -126,6 +149,8 @@ final class InitializeDeviceCommand implements CommandHandler {
       s.setInitialized(true);
       s.setOptions(options);
       s.setVault(ctx.keyring().newVault(mk, userPin, soPin));
+      s.setPka(pka == null ? null : new PkaState(pka[0], pka[1], List.of(),
+          ctx.keyring().sealForPka(s.state().vault(), mk)));
       s.setSoTriesLeft(CardState.SO_PIN_MAX_TRIES);
       s.setUserRetryMax(retries);
       s.setUserTriesLeft(retries);

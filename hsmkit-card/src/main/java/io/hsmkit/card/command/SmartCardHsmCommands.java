@@ -34,6 +34,10 @@ public final class SmartCardHsmCommands {
             Map.entry(Ins.UNWRAP_KEY, new UnwrapKeyCommand()),
             Map.entry(Ins.GENERATE_SYMMETRIC_KEY, new GenerateSymmetricKeyCommand()),
             Map.entry(Ins.CIPHER, new CipherCommand()),
-            Map.entry(Ins.DERIVE_EC_KEY, new DeriveEcKeyCommand())));
+            Map.entry(Ins.DERIVE_EC_KEY, new DeriveEcKeyCommand()),
+            Map.entry(Ins.MANAGE_SECURITY_ENVIRONMENT, new ManageSecurityEnvironmentCommand()),
+            Map.entry(Ins.PERFORM_SECURITY_OPERATION, new VerifyCertificateCommand()),
+            Map.entry(Ins.MANAGE_PUBLIC_KEY_AUTHENTICATION, new ManagePkaCommand()),
+            Map.entry(Ins.EXTERNAL_AUTHENTICATE, new ExternalAuthenticateCommand())));
   }
 }

@@ -13,6 +13,7 @@ public final class SecurityStatus {
   /** Non-null exactly while the user PIN is verified. */
   private byte[] masterKey;
   private int currentEf = NO_EF;
+  private final PkaSession pka = new PkaSession();
 
   public boolean userPinVerified() {
     return masterKey != null;
@@ -45,8 +46,14 @@ public final class SecurityStatus {
     this.currentEf = fid;
   }
 
+  /** Public key authentication's volatile part: verified keys, selections, the challenge. */
+  public PkaSession pka() {
+    return pka;
+  }
+
   public void clear() {
     logout();
     currentEf = NO_EF;
+    pka.clear();
   }
 }

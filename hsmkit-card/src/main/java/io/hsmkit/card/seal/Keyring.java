@@ -195,6 +195,41 @@ public final class Keyring {
     pinCacheBlob = null;
   }
 
+  // ---- public key authentication ----
+
+  /**
+   * The master key sealed for a login by public key authentication (SECURITY.md "Card identity
+   * and PKA trust"): no PIN is involved, so the key comes from the extra secret and the vault
+   * salt only. Without an extra secret it protects nothing against a reader of the state file.
+   */
+  public byte[] sealForPka(Vault v, byte[] mk) {
+    byte[] kek = pkaKek(v);
+    try {
+      return Aead.seal(kek, mk, pkaAad(v), random);
+    } finally {
+      Arrays.fill(kek, (byte) 0);
+    }
+  }
+
+  /** The master key from {@link #sealForPka}'s blob. */
+  public Optional<byte[]> openForPka(Vault v, byte[] wrap) {
+    byte[] kek = pkaKek(v);
+    try {
+      return Aead.open(kek, wrap, pkaAad(v));
+    } finally {
+      Arrays.fill(kek, (byte) 0);
+    }
+  }
+
+  private byte[] pkaKek(Vault v) {
+    byte[] key = extraSecret.length > 0 ? extraSecret : ascii("hsmkit no extra secret");
+    return hmac(key, concat(ascii("hsmkit pka master key "), v.salt()));
+  }
+
+  private static byte[] pkaAad(Vault v) {
+    return concat(ascii("hsmkit master key pka"), v.salt());
+  }
+
   // ---- private keys ----
 
   /** {@code plain} with its PKCS#8 private key sealed under {@code mk}. */

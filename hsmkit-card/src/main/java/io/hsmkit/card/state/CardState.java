@@ -43,6 +43,8 @@ public final class CardState {
   private int keyDomainSlots;
   private TreeMap<Integer, KeyDomain> domains = new TreeMap<>();
   private TreeMap<Integer, Integer> keyDomains = new TreeMap<>();
+  private byte[] trustAnchor = new byte[0];
+  private PkaState pka;
 
   /**
    * The plaintext secrets of a format-v1 state, kept only between decoding and migration; the
@@ -54,7 +56,17 @@ public final class CardState {
 
   /** A factory-new card: not initialized, with only its identity (device key and EF 2F02). */
   public static CardState factoryNew(KeyRecord deviceKey, byte[] devAutCertificates) {
+    return factoryNew(deviceKey, devAutCertificates, new byte[0]);
+  }
+
+  /**
+   * A factory-new card that trusts {@code rootCvc} (its SRCA, SECURITY.md "Card identity and PKA
+   * trust"); empty for none.
+   */
+  public static CardState factoryNew(
+      KeyRecord deviceKey, byte[] devAutCertificates, byte[] rootCvc) {
     CardState s = new CardState(new TreeMap<>(), new TreeMap<>());
+    s.trustAnchor = rootCvc.clone();
     s.keys.put(0, deviceKey);
     s.files.put(0x2F02, devAutCertificates.clone());
     s.soTriesLeft = SO_PIN_MAX_TRIES;
@@ -98,6 +110,8 @@ public final class CardState {
     c.keyDomainSlots = keyDomainSlots;
     c.domains = new TreeMap<>(domains);
     c.keyDomains = new TreeMap<>(keyDomains);
+    c.trustAnchor = trustAnchor;
+    c.pka = pka;
     return c;
   }
 
@@ -231,6 +245,29 @@ public final class CardState {
     } else {
       keyDomains.put(id, domain);
     }
+  }
+
+  // ---- public key authentication ----
+
+  /**
+   * The root CVC (self-signed) the card trusts as SRCA when it verifies device certificates;
+   * empty for a card made before hsmkit kept one. Kept across INITIALIZE, like the identity.
+   */
+  public byte[] trustAnchor() {
+    return trustAnchor.clone();
+  }
+
+  void setTrustAnchor(byte[] rootCvc) {
+    this.trustAnchor = rootCvc.clone();
+  }
+
+  /** The PKA configuration and registered keys, or null when INITIALIZE had no tag 93. */
+  public PkaState pka() {
+    return pka;
+  }
+
+  void setPka(PkaState pka) {
+    this.pka = pka;
   }
 
   // ---- PINs ----
@@ -446,6 +483,8 @@ public final class CardState {
         && Arrays.equals(dkek, s.dkek)
         && Arrays.equals(dkekKcv, s.dkekKcv)
         && java.util.Objects.equals(vault, s.vault)
+        && Arrays.equals(trustAnchor, s.trustAnchor)
+        && java.util.Objects.equals(pka, s.pka)
         && legacyEquals(legacy, s.legacy);
   }
 

@@ -31,10 +31,11 @@ import java.util.List;
  * Vault}). The encoder refuses a state that would put a secret in plaintext (a v1 state not yet
  * migrated, a key other than the device key that is not sealed). An optional tail after the
  * files lists the salted digests of the DKEK shares imported since INITIALIZE (written only when
- * there are some, so a state without them is byte for byte the earlier v2); a second optional
- * tail holds the key domains (docs/protocol.md#key-domains): slot count, each created domain
- * above 0 (shares, imported, its KEK sealed under the master key, KCV, share digests) and the
- * domain of each key outside domain 0. Version 1 (plaintext PINs, keys
+ * there are some, so a state without them is byte for byte the earlier v2), then tagged sections:
+ * {@code 01} the trust anchor (root CVC), {@code 02} public key authentication, {@code 03} the key
+ * domains (docs/protocol.md#key-domains: slot count, each created domain above 0 with its shares,
+ * its KEK sealed under the master key, KCV and share digests, and the domain of each key outside
+ * domain 0). Version 1 (plaintext PINs, keys
  * and DKEK) is still read, into {@link CardState#legacy()}, for migration.
  */
 public final class StateCodec {
@@ -42,6 +43,9 @@ public final class StateCodec {
   public static final int VERSION = 2;
   static final int VERSION_1 = 1;
   private static final int MAX_BLOB = 1 << 20;
+  static final int SECTION_TRUST_ANCHOR = 1;
+  static final int SECTION_PKA = 2;
+  static final int SECTION_KEY_DOMAINS = 3;
 
   private StateCodec() {}
 
@@ -102,34 +106,30 @@ public final class StateCodec {
         out.writeShort(e.getKey());
         writeBlob(out, e.getValue());
       }
-      boolean domainTail = s.keyDomainSlots() > 0 || !s.domains().isEmpty()
+      byte[] anchor = s.trustAnchor();
+      PkaState pka = s.pka();
+      boolean domains = s.keyDomainSlots() > 0 || !s.domains().isEmpty()
           || !s.keyDomains().isEmpty();
-      if (!s.shareDigests().isEmpty() || domainTail) { // optional tail: absent, the file is as before
+      boolean sections = anchor.length > 0 || pka != null || domains;
+      // optional tail: absent, the file is as before
+      if (!s.shareDigests().isEmpty() || sections) {
         out.writeShort(s.shareDigests().size());
         for (byte[] d : s.shareDigests()) {
           writeBlob(out, d);
         }
       }
-      if (domainTail) { // second optional tail: the key domains
-        out.writeShort(s.keyDomainSlots());
-        out.writeShort(s.domains().size());
-        for (var e : s.domains().entrySet()) {
-          KeyDomain d = e.getValue();
-          out.writeByte(e.getKey());
-          out.writeByte(d.shares());
-          out.writeByte(d.imported());
-          writeBlob(out, d.sealed());
-          writeBlob(out, d.kcv());
-          out.writeShort(d.shareDigests().size());
-          for (byte[] digest : d.shareDigests()) {
-            writeBlob(out, digest);
-          }
-        }
-        out.writeShort(s.keyDomains().size());
-        for (var e : s.keyDomains().entrySet()) {
-          out.writeByte(e.getKey());
-          out.writeByte(e.getValue());
-        }
+      // then tagged sections, each (tag u8, length-prefixed blob), in tag order
+      if (anchor.length > 0) {
+        out.writeByte(SECTION_TRUST_ANCHOR);
+        writeBlob(out, anchor);
+      }
+      if (pka != null) {
+        out.writeByte(SECTION_PKA);
+        writeBlob(out, encodePka(pka));
+      }
+      if (domains) {
+        out.writeByte(SECTION_KEY_DOMAINS);
+        writeBlob(out, encodeDomains(s));
       }
       out.flush();
       byte[] body = payload.toByteArray();
@@ -211,8 +211,16 @@ public final class StateCodec {
         }
         s.setShareDigests(digests);
       }
-      if (version != VERSION_1 && in.available() != 0) {
-        readDomains(in, s, name);
+      while (version != VERSION_1 && in.available() != 0) {
+        int tag = in.readUnsignedByte();
+        byte[] section = readBlob(in);
+        switch (tag) {
+          case SECTION_TRUST_ANCHOR -> s.setTrustAnchor(section);
+          case SECTION_PKA -> s.setPka(decodePka(section));
+          case SECTION_KEY_DOMAINS -> decodeDomains(section, s, name);
+          default -> throw new StateException(name + " has an unknown section " + tag
+              + " (written by a newer hsmkit?)");
+        }
       }
       if (in.available() != 0) {
         throw new StateException(name + " is damaged (trailing bytes)");
@@ -270,8 +278,35 @@ public final class StateCodec {
     }
   }
 
-  private static void readDomains(DataInputStream in, CardState s, String name)
+  private static byte[] encodeDomains(CardState s) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(b);
+    out.writeShort(s.keyDomainSlots());
+    out.writeShort(s.domains().size());
+    for (var e : s.domains().entrySet()) {
+      KeyDomain d = e.getValue();
+      out.writeByte(e.getKey());
+      out.writeByte(d.shares());
+      out.writeByte(d.imported());
+      writeBlob(out, d.sealed());
+      writeBlob(out, d.kcv());
+      out.writeShort(d.shareDigests().size());
+      for (byte[] digest : d.shareDigests()) {
+        writeBlob(out, digest);
+      }
+    }
+    out.writeShort(s.keyDomains().size());
+    for (var e : s.keyDomains().entrySet()) {
+      out.writeByte(e.getKey());
+      out.writeByte(e.getValue());
+    }
+    out.flush();
+    return b.toByteArray();
+  }
+
+  private static void decodeDomains(byte[] bytes, CardState s, String name)
       throws IOException, StateException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
     int slots = in.readUnsignedShort();
     if (slots > 255) {
       throw new StateException(name + " is damaged (" + slots + " key-domain slots)");
@@ -303,6 +338,40 @@ public final class StateCodec {
       }
       s.setKeyDomain(id, d);
     }
+    if (in.available() != 0) {
+      throw new StateException(name + " is damaged (trailing bytes in the key domains)");
+    }
+  }
+
+  private static byte[] encodePka(PkaState p) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(b);
+    out.writeByte(p.total());
+    out.writeByte(p.required());
+    writeBlob(out, p.masterWrap());
+    out.writeByte(p.keys().size());
+    for (PkaState.Registered k : p.keys()) {
+      out.writeUTF(k.chr());
+      writeBlob(out, k.cvc());
+    }
+    out.flush();
+    return b.toByteArray();
+  }
+
+  private static PkaState decodePka(byte[] bytes) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    int total = in.readUnsignedByte();
+    int required = in.readUnsignedByte();
+    byte[] wrap = readBlob(in);
+    int n = in.readUnsignedByte();
+    List<PkaState.Registered> keys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      keys.add(new PkaState.Registered(in.readUTF(), readBlob(in)));
+    }
+    if (in.available() != 0) {
+      throw new IOException("trailing bytes in the PKA section");
+    }
+    return new PkaState(total, required, keys, wrap);
   }
 
   private static void writeBlob(DataOutputStream out, byte[] b) throws IOException {

@@ -58,6 +58,11 @@ public final class StateDraft {
     next.setVault(vault);
   }
 
+  /** The PKA configuration (INITIALIZE tag 93) and registered keys; null for none. */
+  public void setPka(PkaState pka) {
+    next.setPka(pka);
+  }
+
   public void setLegacy(CardState.Legacy legacy) {
     next.setLegacy(legacy);
   }

@@ -370,7 +370,7 @@ class KeyDomainsTest {
   }
 
   @Test
-  void codec_roundTripsDomains_andAStateWithoutThemHasNoDomainTail() throws Exception {
+  void codec_roundTripsDomains_andAStateWithoutThemHasNoDomainSection() throws Exception {
     KeyTestCard t = twoDomains();
     generateIn(t, 1, 1).ok();
     var s = t.card.state();
@@ -386,8 +386,36 @@ class KeyDomainsTest {
     byte[] plainFile = io.hsmkit.card.state.StateCodec.encode(plain.card.state(), 7);
     KeyTestCard one = card(null, 1);
     byte[] oneFile = io.hsmkit.card.state.StateCodec.encode(one.card.state(), 7);
-    // 97 01 01 adds the share-digest count (2), slots (2), domains (2) and key domains (2)
-    assertThat(oneFile.length - plainFile.length).isEqualTo(8);
+    // 97 01 01 adds the key-domain section: tag (1), length (4), slots (2), domains (2) and key
+    // domains (2); the share-digest count is there either way, before the trust anchor's section
+    assertThat(plain.card.state().trustAnchor()).isNotEmpty();
+    assertThat(oneFile.length - plainFile.length).isEqualTo(11);
+  }
+
+  /** Key domains and public key authentication are two sections of one file: both come back. */
+  @Test
+  void codec_keyDomainsBesidePublicKeyAuth() throws Exception {
+    KeyTestCard t = KeyTestCard.factoryNew();
+    String pin = HEX.formatHex("648219".getBytes(StandardCharsets.US_ASCII));
+    String data = "80020001" + "8106" + pin + "8208" + SealedCards.SO_PIN_HEX + "910103"
+        + "920101" + "97010" + "2" + "93020201";
+    t.send(KeyTestCard.hex("80500000" + String.format("%02X", data.length() / 2) + data)).ok();
+    t.login();
+    importShare(t, 0, A).ok();
+    create(t, 1, 1).ok();
+    importShare(t, 1, B).ok();
+    generateIn(t, 1, 1).ok();
+    var s = t.card.state();
+    assertThat(s.pka()).isNotNull();
+    var back =
+        io.hsmkit.card.state.StateCodec.decode(io.hsmkit.card.state.StateCodec.encode(s, 3), "t")
+            .state();
+    assertThat(back).isEqualTo(s);
+    assertThat(back.pka().total()).isEqualTo(2);
+    assertThat(back.pka().required()).isEqualTo(1);
+    assertThat(back.keyDomain(1)).isEqualTo(1);
+    assertThat(back.domain(1).kcv()).isEqualTo(Dkek.kcv(B));
+    assertThat(back.trustAnchor()).isEqualTo(s.trustAnchor()).isNotEmpty();
   }
 
   /** Closes the card's file store after the block. */

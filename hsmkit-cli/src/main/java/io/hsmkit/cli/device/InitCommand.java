@@ -55,6 +55,14 @@ public final class InitCommand extends TokenCommand {
   @Option(names = "--key-domains", description = "Key-domain slots to allocate (1-255; slot 0 is the DKEK). Create domains in them with hsmkit domain create.")
   Integer keyDomains;
 
+  @Option(names = "--public-key-auth", paramLabel = "M",
+      description = "Public key authentication: number of keys of other cards to register (1..90; hsmkit pka register).")
+  Integer publicKeyAuth;
+
+  @Option(names = "--required-pub-keys", paramLabel = "N",
+      description = "With --public-key-auth: keys needed to log in (1..M; default 1).")
+  Integer requiredPubKeys;
+
   @Option(names = "--force", description = "Re-initialize without asking even if the device holds keys or an imported DKEK (they are erased; needed without a terminal).")
   boolean force;
 
@@ -70,6 +78,15 @@ public final class InitCommand extends TokenCommand {
     }
     if (keyDomains != null && (keyDomains < 1 || keyDomains > 255)) {
       throw CliException.usage("--key-domains must be between 1 and 255");
+    }
+    if (requiredPubKeys != null && publicKeyAuth == null) {
+      throw CliException.usage("--required-pub-keys goes with --public-key-auth");
+    }
+    if (publicKeyAuth != null) {
+      int n = requiredPubKeys == null ? 1 : requiredPubKeys;
+      if (publicKeyAuth < 1 || publicKeyAuth > 90 || n < 1 || n > publicKeyAuth) {
+        throw CliException.usage("need 1 <= --required-pub-keys <= --public-key-auth <= 90");
+      }
     }
     if (label != null && label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 100) {
       throw CliException.usage("--label is longer than 100 bytes");
@@ -115,6 +132,14 @@ public final class InitCommand extends TokenCommand {
           io.hsmkit.cli.support.Confirm.require(ctx(), false, what, "yes");
         }
       }
+      if (publicKeyAuth != null
+          && token.spec().kind() == io.hsmkit.client.token.TokenSpec.Kind.EMULATED
+          && ctx().env().getOrDefault(io.hsmkit.token.CardEnvironments.ENV, "").isEmpty()) {
+        ctx().err().println("hsmkit: warning: no card secret (" + io.hsmkit.token.CardEnvironments.ENV
+            + "): a login by public key authentication needs no PIN, so the keys of this card"
+            + " are then protected only by the state directory's permissions (SECURITY.md"
+            + " \"Card identity and PKA trust\")");
+      }
       if (dkek.none) {
         ctx().err().println(
             "hsmkit: warning: no DKEK: keys on this device can never be backed up or restored");
@@ -123,7 +148,11 @@ public final class InitCommand extends TokenCommand {
           new InitializeRequest(so, userPin, 0x0001, retries, dkek.none ? null : dkek.shares,
               keyDomains);
       try {
-        s.initialize(req);
+        if (publicKeyAuth == null) {
+          s.initialize(req);
+        } else {
+          s.initialize(req, publicKeyAuth, requiredPubKeys == null ? 1 : requiredPubKeys);
+        }
       } finally {
         req.wipe();
       }
@@ -138,6 +167,11 @@ public final class InitCommand extends TokenCommand {
                   + " now (hsmkit dkek import) before generating keys.")
           + (keyDomains == null ? "" : " " + keyDomains + " key-domain slot"
               + (keyDomains == 1 ? "" : "s") + " (hsmkit domain create)."));
+      if (publicKeyAuth != null) {
+        ctx().out().println("Public key authentication: register " + publicKeyAuth + " key"
+            + (publicKeyAuth == 1 ? "" : "s") + " now (hsmkit pka register FILE); "
+            + (requiredPubKeys == null ? 1 : requiredPubKeys) + " will be needed to log in.");
+      }
       return 0;
     } finally {
       Arrays.fill(so, (byte) 0);
