@@ -208,6 +208,18 @@ class AesCommandsTest {
     r = cli.run("--token", tok, "decrypt", "--id", "0a", "--mechanism", "des", "--in", block.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("aes-cbc");
+    // an AES key has no public key: export-public, principal and csr say so
+    r = cli.run("--token", tok, "csr", "--key-id", "0a", "--subject", "CN=x");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("AES-128").contains("EC or RSA");
+    r = cli.run("--token", tok, "keys", "export-public", "--id", "0a");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("no public key");
+    assertThat(r.err().strip().lines()).hasSize(1);
+    r = cli.run("--token", tok, "principal", "--key-id", "0a");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("no public key");
+    assertThat(r.err().strip().lines()).hasSize(1);
     r = cli.run("--token", tok, "keys", "generate", "--type", "aes:512");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("128, 192, 256");

@@ -63,4 +63,33 @@ class AesKeysIT extends InteropTestBase {
     assertThat(pcsc("mac", "--id", "02", "--in", block.toString()).stdout().trim())
         .matches("[0-9a-f]{32}");
   }
+
+  /**
+   * sc-hsm-tool carries an AES key: {@code --wrap-key} writes the type-0F blob with the A8
+   * description into its file, and {@code --unwrap-key --force} puts both back; the key keeps its
+   * label and gives the same CMAC as before.
+   */
+  @Test
+  void scHsmTool_wrapsAndUnwrapsAnAesKey() throws Exception {
+    harness.awaitCard();
+    env.put("HSMKIT_SO_PIN", SO_PIN);
+    env.put("HSMKIT_PIN", USER_PIN);
+    env.put("HSMKIT_DKEK_PASSWORD", "share password for the AES run");
+    pcsc("init", "--dkek-shares", "1");
+    Path share = temp.resolve("share.pbe");
+    harness.hsmkit(env, "dkek", "create", share.toString());
+    pcsc("dkek", "import", share.toString());
+    pcsc("keys", "generate", "--type", "aes:192", "--id", "07", "--label", "carried");
+    Path msg = temp.resolve("msg");
+    Files.writeString(msg, "the same MAC after the round trip");
+    String before = pcsc("mac", "--id", "07", "--in", msg.toString()).stdout().trim();
+
+    Path file = temp.resolve("aes.bin");
+    OpenSc.ok(OpenSc.scHsmWrapKey(file, 1, USER_PIN));
+    pcsc("keys", "delete", "--key-ref", "1", "--force");
+    assertThat(pcsc("keys", "list").stdout()).contains("No keys.");
+    OpenSc.unwrapOk(OpenSc.scHsmUnwrapKey(file, 1, USER_PIN));
+    assertThat(pcsc("keys", "list").stdout()).containsPattern("1\\s+07\\s+carried\\s+AES-192\\s+192");
+    assertThat(pcsc("mac", "--id", "07", "--in", msg.toString()).stdout().trim()).isEqualTo(before);
+  }
 }

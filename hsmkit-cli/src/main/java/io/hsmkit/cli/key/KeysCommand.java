@@ -230,6 +230,10 @@ public final class KeysCommand {
       SmartCardHsmSession s = token.session();
       s.select();
       KeyInfo k = find(new KeyManager(s), id, keyRef);
+      if (k.isAes()) {
+        throw new io.hsmkit.client.KeyTypeException("key ref " + k.keyRef() + " is an "
+            + k.algorithm() + " key: a secret key has no public key");
+      }
       if (k.publicKey() == null) {
         throw new CliException(CliException.REFUSED, "key ref " + k.keyRef() + " has no readable public key");
       }
