@@ -392,6 +392,23 @@ class KeyDomainsTest {
     assertThat(oneFile.length - plainFile.length).isEqualTo(11);
   }
 
+  /** An AES key of domain 1 wraps (blob type 0F) under domain 1's KEK and unwraps back into it. */
+  @Test
+  void aesKey_wrapsUnderItsDomain() {
+    KeyTestCard t = twoDomains();
+    t.send(KeyTestCard.hex("004803B0" + "03" + "920101")).ok();
+    assertThat(t.card.state().keyDomain(3)).isEqualTo(1);
+    byte[] blob = wrap(t, 3).ok().data();
+    assertThat(Arrays.copyOf(blob, 8)).isEqualTo(Dkek.kcv(B));
+    assertThat(blob[8]).isEqualTo((byte) 0x0F);
+    unwrap(t, 4, blob).ok();
+    assertThat(t.card.state().keyDomain(4)).isEqualTo(1);
+    String cmac = "807803" + "18" + "10" + "00".repeat(16) + "00";
+    String cmac4 = "807804" + "18" + "10" + "00".repeat(16) + "00";
+    assertThat(t.send(KeyTestCard.hex(cmac4)).ok().data())
+        .isEqualTo(t.send(KeyTestCard.hex(cmac)).ok().data());
+  }
+
   /** Key domains and public key authentication are two sections of one file: both come back. */
   @Test
   void codec_keyDomainsBesidePublicKeyAuth() throws Exception {
