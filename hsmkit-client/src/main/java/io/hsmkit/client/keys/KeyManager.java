@@ -175,6 +175,93 @@ public final class KeyManager {
   }
 
   /**
+   * A key made by {@link #deriveEc}.
+   *
+   * @param publicKey {@code Q + offset·G}, computed here from the source's public key; null when the
+   *     source has none readable (a derived key itself: the card keeps no public key for it)
+   */
+  public record DerivedKey(KeyInfo key, ECPublicKey publicKey) {}
+
+  /**
+   * DERIVE EC KEY as CardContact's PKCS#11 module does it ({@code sc_hsm_C_DeriveKey()},
+   * docs/protocol.md#derive-ec): the card stores {@code d + offset mod n} at {@code newRef}, then the
+   * host writes the PrKD {@code C4<newRef>} (EC, the source's field length, {@code label}) so that
+   * OpenSC and {@link #list()} show the key. No {@code CE<newRef>} is written: the card answers no
+   * public key, and a CV request would need the card's signatures.
+   *
+   * @param newRef the new key reference, or 0 for the lowest free one
+   * @param id the new PKCS#11 id, or null for OpenSC's default over the derived public key (the key
+   *     reference as one byte, as the module does, when that is unknown)
+   * @throws IllegalArgumentException an offset that is 0, not below the curve order, or longer than
+   *     the field: refused before anything is sent
+   */
+  public DerivedKey deriveEc(KeyInfo source, int newRef, byte[] offset, byte[] id, String label)
+      throws IOException, HsmException {
+    if (!source.isEc()) {
+      throw new io.hsmkit.client.KeyTypeException("key ref " + source.keyRef() + " is an "
+          + source.algorithm() + " key; EC derivation needs an EC key");
+    }
+    BigInteger o = new BigInteger(1, offset);
+    ECPublicKey derived = null;
+    if (source.publicKey() instanceof ECPublicKey q) {
+      BigInteger n = q.getParams().getOrder();
+      int fieldBytes = (q.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+      if (o.signum() == 0 || o.compareTo(n) >= 0 || offset.length > fieldBytes) {
+        throw new IllegalArgumentException("the offset must be between 1 and the curve order - 1 ("
+            + curveName(q) + ": at most " + fieldBytes + " bytes, below " + n.toString(16) + ")");
+      }
+      derived = offsetPublicKey(q, o);
+    } else if (o.signum() == 0) {
+      throw new IllegalArgumentException("the offset must not be 0");
+    }
+    if (newRef == 0) {
+      newRef = freeKeyRef();
+    } else if (newRef < 1 || newRef > 255) {
+      throw new IllegalArgumentException("the new key reference must be 1 to 255");
+    } else if (keyRefs().contains(newRef)) {
+      throw new HsmException("key reference " + newRef + " is in use; a derivation never"
+          + " overwrites a key", StatusWord.FILE_ALREADY_EXISTS);
+    }
+    byte[] keyId = id != null ? id : derived != null ? intrinsicId(derived) : new byte[] {(byte) newRef};
+    if (findById(keyId).isPresent()) {
+      throw new HsmException(
+          "a key with id " + java.util.HexFormat.of().formatHex(keyId) + " exists already", null);
+    }
+    session.deriveEcKey(source.keyRef(), newRef, offset);
+    try {
+      session.writeFile(PRKD | newRef,
+          new PrivateKeyDescription(true, label, keyId, newRef, source.sizeBits()).encode());
+    } catch (IOException | HsmException e) {
+      throw removeHalfMade(newRef, e);
+    }
+    KeyInfo k = describe(newRef);
+    if (derived != null) {
+      k = new KeyInfo(k.keyRef(), k.id(), k.label(), "EC " + curveName(derived),
+          derived.getParams().getCurve().getField().getFieldSize(), k.usage(), null, null);
+    }
+    return new DerivedKey(k, derived);
+  }
+
+  /** {@code Q + offset·G} on Q's curve. */
+  static ECPublicKey offsetPublicKey(ECPublicKey q, BigInteger offset) {
+    var params = EC5Util.convertSpec(q.getParams());
+    var sum = EC5Util.convertPoint(q.getParams(), q.getW())
+        .add(params.getG().multiply(offset)).normalize();
+    if (sum.isInfinity()) {
+      throw new IllegalArgumentException("this offset would make the derived key 0");
+    }
+    try {
+      return (ECPublicKey) java.security.KeyFactory.getInstance("EC",
+              new org.bouncycastle.jce.provider.BouncyCastleProvider())
+          .generatePublic(new java.security.spec.ECPublicKeySpec(
+              new java.security.spec.ECPoint(sum.getAffineXCoord().toBigInteger(),
+                  sum.getAffineYCoord().toBigInteger()), q.getParams()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * After a failed write following GENERATE, deletes the key without id or label it would leave;
    * the error says whether that worked.
    */
