@@ -253,6 +253,46 @@ public final class SmartCardHsmSession implements AutoCloseable {
     return r.data();
   }
 
+  /**
+   * GENERATE SYMMETRIC KEY ({@code 00 48 keyId B0|B1|B2}, docs/protocol.md#generate-symmetric): a
+   * random AES key of {@code bits} (128, 192, 256) at {@code keyId}, usable with the CIPHER ids in
+   * {@code algorithms} (sent as tag 91; empty sends no data). The card answers no data; the caller
+   * writes the description.
+   */
+  public void generateSymmetricKey(int keyId, int bits, byte[] algorithms)
+      throws IOException, HsmException {
+    int p2 =
+        switch (bits) {
+          case 128 -> 0xB0;
+          case 192 -> 0xB1;
+          case 256 -> 0xB2;
+          default -> throw new IllegalArgumentException("AES key size must be 128, 192 or 256");
+        };
+    byte[] data =
+        algorithms.length == 0
+            ? new byte[0]
+            : new TlvWriter().add(Tags.Generate.ALGORITHM_LIST, algorithms).toByteArray();
+    ResponseApdu r = send(Ins.GENERATE_SYMMETRIC_KEY.apdu(keyId, p2, data, -1));
+    check(r, "generate AES key " + keyId, PinReference.USER);
+  }
+
+  /**
+   * CIPHER ({@code 80 78 keyId alg}, docs/protocol.md#cipher) with an AES key: CBC with the card's
+   * zero IV ({@link AlgorithmId#AES_CBC_ENCRYPT}, {@link AlgorithmId#AES_CBC_DECRYPT}; whole
+   * blocks) or AES-CMAC ({@link AlgorithmId#AES_CMAC}, 16 bytes). One APDU; the IV and chaining
+   * over several APDUs are the caller's ({@code keys.KeyOperations}).
+   */
+  public byte[] cipher(int keyId, AlgorithmId alg, byte[] input) throws IOException, HsmException {
+    ResponseApdu r = send(Ins.CIPHER.apdu(keyId, alg.id(), input, 65536, true));
+    if (r.sw().equals(StatusWord.FUNCTION_NOT_SUPPORTED)) {
+      throw new HsmException("the card refused: key " + keyId + " is not an AES key, or its"
+          + " algorithm list does not allow " + alg.name().toLowerCase(java.util.Locale.ROOT)
+          .replace('_', '-'), r.sw());
+    }
+    check(r, "use AES key " + keyId, PinReference.USER);
+    return r.data();
+  }
+
   public byte[] sign(int keyId, AlgorithmId alg, byte[] input) throws IOException, HsmException {
     ResponseApdu r = send(Ins.SIGN.apdu(keyId, alg.id(), input, 512, true));
     check(r, "sign with key " + keyId, PinReference.USER);

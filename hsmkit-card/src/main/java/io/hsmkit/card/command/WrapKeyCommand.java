@@ -14,7 +14,8 @@ import java.util.Arrays;
 /**
  * WRAP KEY (80 72 id 92), docs/protocol.md#wrap-unwrap: the key encrypted under the DKEK (docs/protocol.md#key-blob). Needs
  * the user PIN and a complete DKEK ({@code 6D00} without one, as sc-hsm-tool expects: "Card not
- * initialized for key wrap"). The device key never leaves the card.
+ * initialized for key wrap"). The device key never leaves the card. AES keys wrap as blob type
+ * {@code 0F}.
  */
 final class WrapKeyCommand implements CommandHandler {
 
@@ -32,12 +33,16 @@ final class WrapKeyCommand implements CommandHandler {
     if (key == null) {
       throw new SwException(StatusWord.REFERENCED_DATA_NOT_FOUND);
     }
-    if (!KeyUse.asymmetric(key)) {
-      // the AES blob (key type 0F) is not pinned down yet (docs/protocol.md#cipher)
-      throw new SwException(StatusWord.CONDITIONS_OF_USE_NOT_SATISFIED);
-    }
     byte[] dkek = Keyring.openDkek(ctx.masterKey(), ctx.state().dkekSealed());
     try {
+      if (!KeyUse.asymmetric(key)) { // AES: blob type 0F (docs/protocol.md#key-blob)
+        byte[] secret = key.sealed() ? Keyring.unseal(key, ctx.masterKey()) : key.privateKey();
+        try {
+          return Response.ok(KeyBlob.wrapAes(key, secret, dkek, ctx.crypto()));
+        } finally {
+          Arrays.fill(secret, (byte) 0);
+        }
+      }
       return Response.ok(KeyBlob.wrap(key, ctx.prepared(key).privateKey(), dkek, ctx.crypto()));
     } finally {
       Arrays.fill(dkek, (byte) 0);

@@ -40,11 +40,21 @@ import org.bouncycastle.util.BigIntegers;
  *   | key OID 2+n | AES-256-CBC(Kenc, IV 0) of [8 random | key size 2 | components | 80 00..]
  *   | AES-CMAC(Kmac) of everything before
  * </pre>
+ *
+ * <p>An AES key (type {@code 0F}) has the key length in bytes as its size and the raw key as its
+ * only component, without a length of its own.
  */
 public final class KeyBlob {
   static final int TYPE_RSA = 5;
   static final int TYPE_RSA_CRT = 6;
   static final int TYPE_EC = 12;
+  static final int TYPE_AES = 15;
+
+  /**
+   * The default algorithm of an AES blob: the content of OID 2.16.840.1.101.3.4.1 (NIST's aes arc),
+   * as pico-hsm writes and requires it (docs/protocol.md#key-blob; no CardContact source shows it).
+   */
+  static final byte[] AES_OID = {0x60, (byte) 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01};
 
   /** RSA keys up to this size use the CRT form; larger ones the (d, n, e) form to stay < 1500 B. */
   static final int CRT_MAX_BITS = 2048;
@@ -107,17 +117,36 @@ public final class KeyBlob {
       component(plain, fixed(rsa.getModulus(), len));
       component(plain, BigIntegers.asUnsignedByteArray(rsa.getPublicExponent()));
     }
+    return seal(type, oid, key.algorithms(), plain, dkek);
+  }
+
+  /**
+   * Wraps an AES key ({@code secret}, 16/24/32 bytes, unsealed) under {@code dkek}: type {@code
+   * 0F}, default algorithm {@link #AES_OID}, size = key length in bytes, then the key.
+   */
+  public static byte[] wrapAes(KeyRecord key, byte[] secret, byte[] dkek, CardCrypto crypto) {
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    plain.writeBytes(crypto.randomBytes(8));
+    writeShort(plain, secret.length);
+    plain.writeBytes(secret);
+    return seal(TYPE_AES, AES_OID, key.algorithms(), plain, dkek);
+  }
+
+  /** Pads and encrypts {@code plain} (wiped afterwards), adds the header and the CMAC. */
+  private static byte[] seal(
+      int type, byte[] oid, byte[] algorithms, ByteArrayOutputStream plain, byte[] dkek) {
     plain.write(0x80);
     while (plain.size() % 16 != 0) {
       plain.write(0);
     }
     byte[] p = plain.toByteArray();
+    plain.reset();
 
     ByteArrayOutputStream blob = new ByteArrayOutputStream();
     blob.writeBytes(Dkek.kcv(dkek));
     blob.write(type);
     lengthPrefixed(blob, oid);
-    lengthPrefixed(blob, key.algorithms());
+    lengthPrefixed(blob, algorithms);
     lengthPrefixed(blob, new byte[0]);
     lengthPrefixed(blob, new byte[0]);
     blob.writeBytes(aes(Cipher.ENCRYPT_MODE, Dkek.kenc(dkek), p));
@@ -161,10 +190,13 @@ public final class KeyBlob {
     readPrefixed(b); // access conditions
     readPrefixed(b); // key OID
     boolean ec = type == TYPE_EC;
-    if (type != TYPE_EC && type != TYPE_RSA && type != TYPE_RSA_CRT) {
+    boolean aesKey = type == TYPE_AES;
+    if (type != TYPE_EC && type != TYPE_RSA && type != TYPE_RSA_CRT && !aesKey) {
       throw new InvalidBlobException("unsupported key type " + type);
     }
-    if (!(ec ? TaAlgorithm.ECDSA_SHA_256 : TaAlgorithm.RSA_V1_5_SHA_256).matches(defaultAlgo)) {
+    if (aesKey
+        ? !Arrays.equals(defaultAlgo, AES_OID)
+        : !(ec ? TaAlgorithm.ECDSA_SHA_256 : TaAlgorithm.RSA_V1_5_SHA_256).matches(defaultAlgo)) {
       throw new InvalidBlobException("default algorithm does not fit the key type");
     }
     // 4. decrypt
@@ -182,6 +214,9 @@ public final class KeyBlob {
       }
       p.position(8);
       int size = p.getShort() & 0xFFFF;
+      if (aesKey) {
+        return aesKey(id, p, size, allowed);
+      }
       int count = ec ? 7 : type == TYPE_RSA_CRT ? 7 : 3;
       List<BigInteger> c = new ArrayList<>();
       List<byte[]> raw = new ArrayList<>();
@@ -196,6 +231,41 @@ public final class KeyBlob {
       throw new InvalidBlobException("key values are inconsistent");
     } finally {
       Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  /**
+   * The AES key after the size: 16, 24 or 32 bytes (the size in bytes, as pico-hsm writes it, or
+   * in bits, as the RSA and EC blobs give theirs), followed only by ISO/IEC 9797-1 method 2
+   * padding; so a size that disagrees with the ciphertext's length is refused.
+   */
+  private static KeyRecord aesKey(int id, ByteBuffer p, int size, byte[] allowed)
+      throws InvalidBlobException {
+    int len = size == 128 || size == 192 || size == 256 ? size / 8 : size;
+    if (len != 16 && len != 24 && len != 32) {
+      throw new InvalidBlobException("AES key size " + size + " not supported");
+    }
+    if (p.remaining() < len) {
+      throw new InvalidBlobException("AES key runs past the end");
+    }
+    byte[] secret = new byte[len];
+    p.get(secret);
+    int pad = p.remaining();
+    boolean padded = pad == 0;
+    if (pad > 0 && pad < 16 && (p.get() & 0xFF) == 0x80) {
+      padded = true;
+      while (p.hasRemaining()) {
+        padded &= p.get() == 0;
+      }
+    }
+    if (!padded) {
+      Arrays.fill(secret, (byte) 0);
+      throw new InvalidBlobException("AES key size does not fit the ciphertext");
+    }
+    try {
+      return new KeyRecord(id, KeyRecord.KeyType.AES, len * 8, "", secret, new byte[0], allowed);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
     }
   }
 

@@ -177,22 +177,188 @@ class AesKeysTest {
         .isNotEqualTo(t.send(cipher(p2, 2, NIST_PLAIN)).ok().data());
   }
 
-  /** Neither WRAP (blob type 0F not pinned down) nor a key request's outer signature takes AES. */
+  /** A key request's outer signature does not take an AES key. */
   @Test
-  void aesKey_isRefusedByWrapAndAsOuterSigner(@TempDir Path dir) throws Exception {
+  void aesKey_isRefusedAsOuterSigner(@TempDir Path dir) throws Exception {
     try (var card = SealedCards.open(dir).card) {
       KeyTestCard t = new KeyTestCard(card, false, false);
       SealedCards.initialize(t, "648219", 3, 1).ok();
       SealedCards.importShare(t, SealedCards.share(0x31)).ok();
       t.login();
       generate(t, 2, 0xB0, "").ok();
-      t.generateEc(3, io.hsmkit.card.crypto.Curve.SECP256R1);
-
-      assertThat(t.send(KeyTestCard.hex("80720292000000")).sw()).isEqualTo(0x6985);
-      assertThat(t.send(KeyTestCard.hex("80720392000000")).sw()).isEqualTo(0x9000);
       assertThat(t.generate(4, 2, t.openScEcRequest(
           io.hsmkit.card.crypto.Curve.SECP256R1)).sw()).isEqualTo(0x6985);
       assertThat(t.key(4)).isNull();
     }
   }
+
+  static byte[] sha256(byte[] a, byte[] b) throws Exception {
+    java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+    d.update(a);
+    d.update(b);
+    return d.digest();
+  }
+
+  static byte[] aesCbc(int mode, byte[] key, byte[] data) throws Exception {
+    Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
+    c.init(mode, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
+    return c.doFinal(data);
+  }
+
+  static byte[] bcCmac(byte[] key, byte[] data) {
+    CMac mac = new CMac(AESEngine.newInstance());
+    mac.init(new KeyParameter(key));
+    mac.update(data, 0, data.length);
+    byte[] out = new byte[16];
+    mac.doFinal(out, 0);
+    return out;
+  }
+
+  /**
+   * An AES blob built here, independently of the card's code: KCV | 0F | 0008 aes OID | algorithms
+   * | 0000 | 0000 | AES-256-CBC(Kenc) of [8 random | size | key | 80 00..] | CMAC(Kmac).
+   */
+  static byte[] aesBlob(byte[] dkek, byte[] key, int size, byte[] algorithms, byte[] padding)
+      throws Exception {
+    return aesBlob(dkek, 0x0F, "00086086480165030401", key, size, algorithms, padding);
+  }
+
+  /** {@code padding}, then zeros to whole blocks. */
+  static byte[] aesBlob(byte[] dkek, int type, String oidHex, byte[] key, int size,
+      byte[] algorithms, byte[] padding) throws Exception {
+    java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+    plain.writeBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    plain.write(size >>> 8);
+    plain.write(size);
+    plain.writeBytes(key);
+    plain.writeBytes(padding);
+    while (plain.size() % 16 != 0) {
+      plain.write(0);
+    }
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.writeBytes(Arrays.copyOf(sha256(dkek, new byte[0]), 8));
+    b.write(type);
+    b.writeBytes(HEX.parseHex(oidHex));
+    b.write(0);
+    b.write(algorithms.length);
+    b.writeBytes(algorithms);
+    b.writeBytes(new byte[4]);
+    b.writeBytes(aesCbc(Cipher.ENCRYPT_MODE, sha256(dkek, new byte[] {0, 0, 0, 1}),
+        plain.toByteArray()));
+    b.writeBytes(bcCmac(sha256(dkek, new byte[] {0, 0, 0, 2}), b.toByteArray()));
+    return b.toByteArray();
+  }
+
+  static KeyTestCard.Reply wrap(KeyTestCard t, int id) {
+    return t.send(KeyTestCard.extended(0x80, 0x72, id, 0x92, new byte[0], 0));
+  }
+
+  static KeyTestCard.Reply unwrap(KeyTestCard t, int id, byte[] blob) {
+    return t.send(KeyTestCard.extended(0x80, 0x74, id, 0x93, blob, -1));
+  }
+
+  /**
+   * WRAP of an AES key gives a type-0F blob that decodes here with the DKEK alone to the key the
+   * card uses (its CMAC of a message equals Bouncy Castle's with the decoded key), and UNWRAP
+   * restores it with its algorithm list, on this card and on a sealed one.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0xB0, 0xB1, 0xB2})
+  void wrap_givesTheAesBlob_andUnwrapRestoresAUsableKey(int p2, @TempDir Path dir)
+      throws Exception {
+    byte[] dkek = SealedCards.share(0x31); // one share: the DKEK is the share
+    try (var card = SealedCards.open(dir).card) {
+      KeyTestCard t = new KeyTestCard(card, false, false);
+      SealedCards.initialize(t, "648219", 3, 1).ok();
+      SealedCards.importShare(t, dkek).ok();
+      t.login();
+      generate(t, 2, p2, "9102" + "1018").ok();
+      byte[] blob = wrap(t, 2).ok().data();
+
+      // parse independently
+      assertThat(Arrays.copyOf(blob, 8)).isEqualTo(Arrays.copyOf(sha256(dkek, new byte[0]), 8));
+      assertThat(blob[8]).isEqualTo((byte) 0x0F);
+      assertThat(HEX.formatHex(Arrays.copyOfRange(blob, 9, 19))).isEqualTo("00086086480165030401");
+      assertThat(HEX.formatHex(Arrays.copyOfRange(blob, 19, 23))).isEqualTo("00021018");
+      assertThat(HEX.formatHex(Arrays.copyOfRange(blob, 23, 27))).isEqualTo("00000000");
+      byte[] mac = bcCmac(sha256(dkek, new byte[] {0, 0, 0, 2}),
+          Arrays.copyOf(blob, blob.length - 16));
+      assertThat(Arrays.copyOfRange(blob, blob.length - 16, blob.length)).isEqualTo(mac);
+      byte[] plain = aesCbc(Cipher.DECRYPT_MODE, sha256(dkek, new byte[] {0, 0, 0, 1}),
+          Arrays.copyOfRange(blob, 27, blob.length - 16));
+      int len = 16 + 8 * (p2 - 0xB0);
+      assertThat(((plain[8] & 0xFF) << 8) | (plain[9] & 0xFF)).isEqualTo(len);
+      byte[] key = Arrays.copyOfRange(plain, 10, 10 + len);
+      assertThat(plain[10 + len]).isEqualTo((byte) 0x80);
+      assertThat(plain.length).isEqualTo((10 + len + 16) / 16 * 16);
+
+      byte[] cardMac = t.send(cipher(0x18, 2, NIST_PLAIN)).ok().data();
+      assertThat(cardMac).isEqualTo(bcCmac(key, NIST_PLAIN));
+
+      // unwrap as key 3: same key, same algorithm list (CBC decrypt not allowed)
+      unwrap(t, 3, blob).ok();
+      assertThat(t.send(cipher(0x18, 3, NIST_PLAIN)).ok().data()).isEqualTo(cardMac);
+      assertThat(t.send(cipher(0x10, 3, NIST_PLAIN)).ok().data())
+          .isEqualTo(aesCbc(Cipher.ENCRYPT_MODE, key, NIST_PLAIN));
+      assertThat(t.send(cipher(0x11, 3, NIST_PLAIN)).sw()).isEqualTo(0x6A81);
+      assertThat(t.key(3).type()).isEqualTo(KeyRecord.KeyType.AES);
+      assertThat(t.key(3).sizeBits()).isEqualTo(len * 8);
+      assertThat(t.key(3).sealed()).isTrue();
+    }
+  }
+
+  /** A blob built here with the NIST key: the card then gives the SP 800-38A / 38B results. */
+  @Test
+  void unwrap_ofAKnownKey_givesTheNistVectors(@TempDir Path dir) throws Exception {
+    byte[] dkek = SealedCards.share(0x52);
+    try (var card = SealedCards.open(dir).card) {
+      KeyTestCard t = new KeyTestCard(card, false, false);
+      SealedCards.initialize(t, "648219", 3, 1).ok();
+      SealedCards.importShare(t, dkek).ok();
+      t.login();
+      unwrap(t, 9, aesBlob(dkek, NIST_KEY, 16, new byte[0], HEX.parseHex("800000000000"))).ok();
+      assertThat(t.send(cipher(0x10, 9, xorFirstBlock(NIST_PLAIN, NIST_IV))).ok().data())
+          .isEqualTo(NIST_CBC);
+      // SP 800-38B D.1 example 2 (16 bytes)
+      assertThat(HEX.formatHex(t.send(cipher(0x18, 9, Arrays.copyOf(NIST_PLAIN, 16))).ok().data()))
+          .isEqualTo("070a16b46b4d4144f79bdd9dd04a287c");
+      // the size in bits is read as well
+      unwrap(t, 10, aesBlob(dkek, NIST_KEY, 128, new byte[0], HEX.parseHex("800000000000"))).ok();
+      assertThat(t.send(cipher(0x10, 10, xorFirstBlock(NIST_PLAIN, NIST_IV))).ok().data())
+          .isEqualTo(NIST_CBC);
+    }
+  }
+
+  /** Type and size that disagree with the key, and a foreign default algorithm: 6A80, nothing stored. */
+  @Test
+  void unwrap_refusesInconsistentAesBlobs(@TempDir Path dir) throws Exception {
+    byte[] dkek = SealedCards.share(0x52);
+    byte[] key32 = Arrays.copyOf(NIST_KEY, 32);
+    try (var card = SealedCards.open(dir).card) {
+      KeyTestCard t = new KeyTestCard(card, false, false);
+      SealedCards.initialize(t, "648219", 3, 1).ok();
+      SealedCards.importShare(t, dkek).ok();
+      t.login();
+      byte[] pad6 = HEX.parseHex("800000000000");
+      byte[][] bad = {
+        aesBlob(dkek, NIST_KEY, 32, new byte[0], pad6), // size says 32, 16 bytes follow
+        aesBlob(dkek, key32, 24, new byte[0], HEX.parseHex("80000000000000")), // 24 of 32
+        aesBlob(dkek, key32, 16, new byte[0], HEX.parseHex("80000000000000")), // 16 of 32
+        aesBlob(dkek, NIST_KEY, 20, new byte[0], HEX.parseHex("80")), // no AES size
+        aesBlob(dkek, NIST_KEY, 16, new byte[0], HEX.parseHex("810000000000")), // not padding
+      };
+      for (byte[] b : bad) {
+        assertThat(unwrap(t, 9, b).sw()).isEqualTo(0x6A80);
+      }
+      // the AES layout as type 0C with the aes OID, and type 0F with the EC OID
+      assertThat(unwrap(t, 9, aesBlob(dkek, 0x0C, "00086086480165030401", NIST_KEY, 16,
+          new byte[0], pad6)).sw()).isEqualTo(0x6A80);
+      assertThat(unwrap(t, 9, aesBlob(dkek, 0x0F, "000A04007F00070202020203", NIST_KEY, 16,
+          new byte[0], pad6)).sw()).isEqualTo(0x6A80);
+      assertThat(t.key(9)).isNull();
+      // the well-formed one for contrast
+      unwrap(t, 9, aesBlob(dkek, NIST_KEY, 16, new byte[0], pad6)).ok();
+    }
+  }
+
 }

@@ -91,6 +91,9 @@ public final class KeyManager {
   /** Reads what the card holds about key {@code ref}. */
   public KeyInfo describe(int ref) throws IOException, HsmException {
     Optional<byte[]> prkd = session.readFile(PRKD | ref);
+    if (prkd.isPresent() && SecretKeyDescription.isSecretKeyDescription(prkd.get())) {
+      return describeSecret(ref, prkd.get());
+    }
     Optional<byte[]> ce = session.readFile(EE_CERT | ref);
     PublicKey pub = null;
     byte[] cert = null;
@@ -141,6 +144,17 @@ public final class KeyManager {
     return new KeyInfo(ref, id, label, algorithm, size, usage, pub, cert);
   }
 
+  private static KeyInfo describeSecret(int ref, byte[] skd) {
+    try {
+      SecretKeyDescription d = SecretKeyDescription.decode(skd);
+      return new KeyInfo(ref, d.id(), d.label(), "AES-" + d.keyLengthBits(), d.keyLengthBits(),
+          d.usageNames(), null, null);
+    } catch (IOException e) {
+      // an unreadable description leaves the key nameless, as for private keys
+      return new KeyInfo(ref, new byte[0], "", "AES", 0, new String[0], null, null);
+    }
+  }
+
   /**
    * Generates a key as {@code pkcs11-tool --keypairgen} does: lowest free key reference, GAKP, CV
    * request into {@code CExx}, PrKD with label and id into {@code C4xx}. Needs the user PIN.
@@ -153,6 +167,9 @@ public final class KeyManager {
     if (id != null && findById(id).isPresent()) {
       throw new HsmException(
           "a key with id " + java.util.HexFormat.of().formatHex(id) + " exists already", null);
+    }
+    if (spec instanceof KeySpec.Aes aes) {
+      return generateAes(aes, id, label);
     }
     int ref = freeKeyRef();
     byte[] request = session.generateKeyPair(ref, CvRequests.gakpBody(spec, serial() + "00001"));
@@ -259,6 +276,37 @@ public final class KeyManager {
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The CIPHER ids hsmkit puts into a generated AES key's algorithm list: CBC encrypt and decrypt,
+   * CMAC. CardContact's module also adds {@code 99} (derive), which hsmkit's card does not offer.
+   */
+  static final byte[] AES_ALGORITHMS = {0x10, 0x11, 0x18};
+
+  /**
+   * Generates an AES key as CardContact's PKCS#11 module does ({@code sc_hsm_C_GenerateKey()}):
+   * GENERATE SYMMETRIC KEY into the lowest free key reference, then the secret key description
+   * into {@code C4xx} (docs/protocol.md#secret-key-description). Without an id the key gets the
+   * one-byte id of its key reference, the module's default.
+   */
+  private KeyInfo generateAes(KeySpec.Aes spec, byte[] id, String label)
+      throws IOException, HsmException {
+    int ref = freeKeyRef();
+    byte[] keyId = id != null ? id : new byte[] {(byte) ref};
+    if (id == null && findById(keyId).isPresent()) {
+      throw new HsmException("the default id " + java.util.HexFormat.of().formatHex(keyId)
+          + " (the key reference) is taken by another key; give an id", null);
+    }
+    session.generateSymmetricKey(ref, spec.bits(), AES_ALGORITHMS);
+    try {
+      session.writeFile(PRKD | ref,
+          new SecretKeyDescription(label, keyId, SecretKeyDescription.DEFAULT_USAGE, spec.bits())
+              .encode());
+    } catch (IOException | HsmException e) {
+      throw removeHalfMade(ref, e);
+    }
+    return describe(ref);
   }
 
   /**

@@ -111,6 +111,100 @@ public final class KeyOperations {
     return Arrays.copyOfRange(out, 1, 1 + len);
   }
 
+  /**
+   * Bytes of AES-CBC data per CIPHER command: whole blocks, small enough for a real device's APDU
+   * buffer (OpenSC's max_send_size for this card is 1215).
+   */
+  static final int CBC_CHUNK = 1024;
+
+  /** The longest message one CIPHER command can MAC: one extended APDU's data field. */
+  public static final int CMAC_MAX = 0xFFFF;
+
+  /**
+   * AES-CBC encryption with {@code iv}, no padding ({@code plaintext} is whole 16-byte blocks). The
+   * card's CBC starts from a zero IV (docs/protocol.md#cipher), so the IV is XORed into the first
+   * plaintext block, as CardContact's module does; longer input goes in several commands, each
+   * chained to the last ciphertext block of the one before. The result is exactly CBC with that IV.
+   */
+  public byte[] encryptAesCbc(KeyInfo key, byte[] iv, byte[] plaintext)
+      throws IOException, HsmException {
+    checkCbc(key, iv, plaintext);
+    byte[] out = new byte[plaintext.length];
+    byte[] chain = iv.clone();
+    for (int off = 0; off < plaintext.length; off += CBC_CHUNK) {
+      byte[] chunk = Arrays.copyOfRange(plaintext, off, Math.min(plaintext.length, off + CBC_CHUNK));
+      xorBlock(chunk, chain);
+      byte[] enc = session.cipher(key.keyRef(), AlgorithmId.AES_CBC_ENCRYPT, chunk);
+      Arrays.fill(chunk, (byte) 0);
+      requireLength(enc, chunk.length);
+      System.arraycopy(enc, 0, out, off, enc.length);
+      chain = Arrays.copyOfRange(enc, enc.length - 16, enc.length);
+    }
+    return out;
+  }
+
+  /** AES-CBC decryption with {@code iv}, no padding removed; the inverse of {@link #encryptAesCbc}. */
+  public byte[] decryptAesCbc(KeyInfo key, byte[] iv, byte[] ciphertext)
+      throws IOException, HsmException {
+    checkCbc(key, iv, ciphertext);
+    byte[] out = new byte[ciphertext.length];
+    byte[] chain = iv.clone();
+    for (int off = 0; off < ciphertext.length; off += CBC_CHUNK) {
+      byte[] chunk =
+          Arrays.copyOfRange(ciphertext, off, Math.min(ciphertext.length, off + CBC_CHUNK));
+      byte[] dec = session.cipher(key.keyRef(), AlgorithmId.AES_CBC_DECRYPT, chunk);
+      requireLength(dec, chunk.length);
+      xorBlock(dec, chain);
+      System.arraycopy(dec, 0, out, off, dec.length);
+      Arrays.fill(dec, (byte) 0);
+      chain = Arrays.copyOfRange(chunk, chunk.length - 16, chunk.length);
+    }
+    return out;
+  }
+
+  /** AES-CMAC (NIST SP 800-38B) of {@code message} on the card: the full 16-byte tag. */
+  public byte[] cmacAes(KeyInfo key, byte[] message) throws IOException, HsmException {
+    requireAes(key, "aes-cmac");
+    if (message.length > CMAC_MAX) {
+      throw new IllegalArgumentException("the card MACs at most " + CMAC_MAX + " bytes in one"
+          + " command; the message has " + message.length);
+    }
+    byte[] tag = session.cipher(key.keyRef(), AlgorithmId.AES_CMAC, message);
+    requireLength(tag, 16);
+    return tag;
+  }
+
+  private static void checkCbc(KeyInfo key, byte[] iv, byte[] data) throws HsmException {
+    requireAes(key, "aes-cbc");
+    if (iv.length != 16) {
+      throw new IllegalArgumentException("the IV must be 16 bytes, not " + iv.length);
+    }
+    if (data.length == 0 || data.length % 16 != 0) {
+      throw new IllegalArgumentException("AES-CBC input must be a non-zero multiple of 16 bytes"
+          + " (no padding is added); it has " + data.length);
+    }
+  }
+
+  private static void requireAes(KeyInfo key, String mechanism) throws HsmException {
+    if (!key.isAes()) {
+      throw new io.hsmkit.client.KeyTypeException(
+          mechanism + " needs an AES key; key ref " + key.keyRef() + " is " + key.algorithm());
+    }
+  }
+
+  private static void requireLength(byte[] answer, int n) throws HsmException {
+    if (answer.length != n) {
+      throw new HsmException("the card answered CIPHER with " + answer.length + " bytes, not " + n,
+          null);
+    }
+  }
+
+  private static void xorBlock(byte[] data, byte[] block) {
+    for (int i = 0; i < 16; i++) {
+      data[i] ^= block[i];
+    }
+  }
+
   private byte[] pkcs1Sign(KeyInfo key, byte[] digestInfo) throws HsmException {
     byte[] block = CardRsaPadding.pkcs1SignatureBlock(rsaPublic(key), digestInfo);
     return rawRsa(key, AlgorithmId.RSA_RAW, block);
@@ -137,7 +231,7 @@ public final class KeyOperations {
   }
 
   private static void requireEc(KeyInfo key, Mechanism m, boolean ec) throws HsmException {
-    if (key.isEc() != ec) {
+    if (key.isEc() != ec || key.isAes()) {
       throw new io.hsmkit.client.KeyTypeException(
           m.cliName() + " needs an " + (ec ? "EC" : "RSA") + " key; key ref " + key.keyRef()
               + " is " + key.algorithm());

@@ -9,8 +9,8 @@ import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 
 /**
- * The type of a key to generate: {@code ec:CURVE} or {@code rsa:BITS}, the spellings of the
- * {@code --type} option. EC curves are the ones of OpenSC's SmartCard-HSM table (
+ * The type of a key to generate: {@code ec:CURVE}, {@code rsa:BITS} or {@code aes:BITS}, the
+ * spellings of the {@code --type} option. EC curves are the ones of OpenSC's SmartCard-HSM table (
  * docs/protocol.md#generate); OpenSSL's aliases (prime256v1, …) are accepted.
  */
 public sealed interface KeySpec {
@@ -21,7 +21,10 @@ public sealed interface KeySpec {
   /** RSA sizes OpenSC registers for the card. */
   List<Integer> RSA_SIZES = List.of(1024, 1536, 2048, 3072, 4096);
 
-  /** Key size in bits: modulus length or field length. */
+  /** AES key sizes GENERATE SYMMETRIC KEY offers (P2 B0 / B1 / B2, docs/protocol.md#generate-symmetric). */
+  List<Integer> AES_SIZES = List.of(128, 192, 256);
+
+  /** Key size in bits: modulus length, field length or AES key length. */
   int bits();
 
   record Ec(String curve) implements KeySpec {
@@ -47,13 +50,35 @@ public sealed interface KeySpec {
     }
   }
 
-  /** Parses {@code ec:CURVE} or {@code rsa:BITS}; the message of the exception says what is valid. */
+  /** A secret AES key (GENERATE SYMMETRIC KEY, not a key pair). */
+  record Aes(int bits) implements KeySpec {
+    public Aes {
+      if (!AES_SIZES.contains(bits)) {
+        throw new IllegalArgumentException("AES key size must be one of " + AES_SIZES);
+      }
+    }
+
+    /** P2 of GENERATE SYMMETRIC KEY: B0, B1, B2 for AES-128, -192, -256. */
+    public int p2() {
+      return 0xB0 + AES_SIZES.indexOf(bits);
+    }
+
+    @Override
+    public String toString() {
+      return "aes:" + bits;
+    }
+  }
+
+  /**
+   * Parses {@code ec:CURVE}, {@code rsa:BITS} or {@code aes:BITS}; the message of the exception
+   * says what is valid.
+   */
   static KeySpec parse(String text) {
     String t = text.trim();
     int colon = t.indexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException(
-          "key type must be ec:CURVE or rsa:BITS, e.g. ec:secp256r1 or rsa:2048");
+          "key type must be ec:CURVE, rsa:BITS or aes:BITS, e.g. ec:secp256r1, rsa:2048 or aes:256");
     }
     String kind = t.substring(0, colon).toLowerCase(Locale.ROOT);
     String arg = t.substring(colon + 1);
@@ -75,7 +100,16 @@ public sealed interface KeySpec {
           .orElseThrow(
               () -> new IllegalArgumentException("EC curve must be one of " + CURVES));
     }
-    throw new IllegalArgumentException("key type must be ec:CURVE or rsa:BITS");
+    if (kind.equals("aes")) {
+      int bits;
+      try {
+        bits = Integer.parseInt(arg);
+      } catch (NumberFormatException e) {
+        bits = -1;
+      }
+      return new Aes(bits);
+    }
+    throw new IllegalArgumentException("key type must be ec:CURVE, rsa:BITS or aes:BITS");
   }
 
   /** The canonical curve name for a name or alias (prime256v1, P-256, secp256r1 …). */
