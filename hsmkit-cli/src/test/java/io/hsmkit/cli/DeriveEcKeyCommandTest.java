@@ -170,6 +170,25 @@ class DeriveEcKeyCommandTest {
   }
 
   @Test
+  void ecDerive_fromAnAesKey_isRefused() throws Exception {
+    // through the client: the CLI's keys generate --type aes comes with the AES commands
+    try (io.hsmkit.token.Token t = io.hsmkit.token.Token.open(
+        io.hsmkit.client.token.TokenSpec.parse("emulated:" + home.resolve("token")),
+        java.util.Map.copyOf(cli.env))) {
+      var s = t.session();
+      s.select();
+      s.verifyPin("358138".getBytes(StandardCharsets.US_ASCII));
+      new io.hsmkit.client.keys.KeyManager(s)
+          .generate(io.hsmkit.client.keys.KeySpec.parse("aes:128"), new byte[] {0x0a}, "aes");
+    }
+    String before = cli.ok("keys", "list", "--json").out();
+    CliRunner.Result r = cli.run("derive", "--mechanism", "ec-derive", "--id", "0a", "--offset", "01");
+    assertThat(r.exit()).isEqualTo(2); // a key of the wrong type is the caller's mistake
+    assertThat(r.err().strip()).contains("AES").contains("EC").doesNotContain("\n");
+    assertThat(cli.ok("keys", "list", "--json").out()).isEqualTo(before);
+  }
+
+  @Test
   void ecdh_staysTheDefault() throws Exception {
     CliRunner.Result r = cli.run("derive", "--id", "01", "--offset", "01");
     assertThat(r.exit()).isEqualTo(2);
