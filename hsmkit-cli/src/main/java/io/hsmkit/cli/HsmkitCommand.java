@@ -51,6 +51,8 @@ public final class HsmkitCommand implements CliContext, Callable<Integer> {
           CryptoCommands.Sign.class,
           CryptoCommands.Decrypt.class,
           CryptoCommands.Derive.class,
+          io.hsmkit.cli.key.SymmetricCommands.Encrypt.class,
+          io.hsmkit.cli.key.SymmetricCommands.Mac.class,
           BackupCommands.Wrap.class,
           BackupCommands.Unwrap.class,
           BackupCommands.Backup.class,

@@ -38,6 +38,16 @@ import picocli.CommandLine.Parameters;
 public final class CaCommands {
   private CaCommands() {}
 
+  /** The key with id {@code keyId}; an AES key has no public key to certify and is refused. */
+  static KeyInfo keyPair(KeyManager km, String keyId) throws java.io.IOException, HsmException {
+    KeyInfo k = KeysCommand.find(km, keyId, null);
+    if (k.isAes()) {
+      throw new io.hsmkit.client.KeyTypeException("key id " + keyId + " is an " + k.algorithm()
+          + " key: certificates and requests need an EC or RSA key");
+    }
+    return k;
+  }
+
   static X500Name subject(String dn) {
     try {
       return new X500Name(dn);
@@ -111,7 +121,7 @@ public final class CaCommands {
     protected int run(Token token) throws IOException, HsmException {
       SmartCardHsmSession s = token.session();
       s.select();
-      KeyInfo key = KeysCommand.find(new KeyManager(s), keyId, null);
+      KeyInfo key = keyPair(new KeyManager(s), keyId);
       pin.login(ctx(), s);
       try {
         X509Certificate cert = new Certificates(new KeyOperations(s), new SecureRandom())
@@ -209,7 +219,7 @@ public final class CaCommands {
     protected int run(Token token) throws IOException, HsmException {
       SmartCardHsmSession s = token.session();
       s.select();
-      KeyInfo ca = KeysCommand.find(new KeyManager(s), keyId, null);
+      KeyInfo ca = keyPair(new KeyManager(s), keyId);
       if (ca.certificate() == null) {
         throw new CliException(CliException.REFUSED,
             "key id " + keyId + " has no CA certificate; run hsmkit ca init first");
@@ -276,7 +286,7 @@ public final class CaCommands {
     protected int run(Token token) throws IOException, HsmException {
       SmartCardHsmSession s = token.session();
       s.select();
-      KeyInfo key = KeysCommand.find(new KeyManager(s), keyId, null);
+      KeyInfo key = keyPair(new KeyManager(s), keyId);
       pin.login(ctx(), s);
       PKCS10CertificationRequest csr =
           new Certificates(new KeyOperations(s), new SecureRandom()).csr(key, subject(subject));
@@ -309,7 +319,7 @@ public final class CaCommands {
       }
       SmartCardHsmSession s = token.session();
       s.select();
-      KeyInfo key = KeysCommand.find(new KeyManager(s), keyId, null);
+      KeyInfo key = keyPair(new KeyManager(s), keyId);
       pin.login(ctx(), s);
       try {
         storeCertificate(s, key, cert);
@@ -403,7 +413,7 @@ public final class CaCommands {
       }
       SmartCardHsmSession s = token.session();
       s.select();
-      KeyInfo k = KeysCommand.find(new KeyManager(s), keyId, null);
+      KeyInfo k = keyPair(new KeyManager(s), keyId);
       if (k.certificate() == null) {
         throw new CliException(CliException.REFUSED, "key id " + keyId + " has no certificate");
       }

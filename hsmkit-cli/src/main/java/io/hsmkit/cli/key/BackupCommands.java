@@ -36,7 +36,9 @@ public final class BackupCommands {
       return null;
     }
     try {
-      return io.hsmkit.client.keys.PrivateKeyDescription.decode(w.prkd()).id();
+      return io.hsmkit.client.keys.SecretKeyDescription.isSecretKeyDescription(w.prkd())
+          ? io.hsmkit.client.keys.SecretKeyDescription.decode(w.prkd()).id()
+          : io.hsmkit.client.keys.PrivateKeyDescription.decode(w.prkd()).id();
     } catch (IOException e) {
       throw CliException.usage(file + ": its key description is damaged (" + e.getMessage() + ")");
     }
@@ -172,7 +174,7 @@ public final class BackupCommands {
     @Parameters(index = "0", paramLabel = "DIR", description = "Backup directory.")
     Path dir;
 
-    @Option(names = "--verify", description = "Prove each restored key signs for its recorded public key.")
+    @Option(names = "--verify", description = "Prove each restored key signs for its recorded public key (an AES key: gives its recorded CMAC check value).")
     boolean verify;
 
     @Option(names = "--force", description = "Replace keys already at the backup's key references.")
@@ -208,7 +210,7 @@ public final class BackupCommands {
       refuseDuplicateIds(new KeyManager(s));
       List<BackupManager.Entry> restored = new BackupManager(s).restore(dir, force, verify);
       ctx().out().printf("Restored %d key%s%s.%n", restored.size(), restored.size() == 1 ? "" : "s",
-          verify ? ", each verified against its recorded public key" : "");
+          verify ? ", each verified against its recorded public key or check value" : "");
       return 0;
     }
   }

@@ -103,25 +103,45 @@ public final class CryptoCommands {
     }
   }
 
-  @Command(name = "decrypt", description = "Decrypt an RSA cryptogram with a card key.")
+  @Command(name = "decrypt",
+      description = "Decrypt an RSA cryptogram, or AES-CBC data (--mechanism aes-cbc --iv HEX), with a card key.")
   public static final class Decrypt extends KeyOperationCommand {
     @Option(names = "--mechanism", defaultValue = "rsa-pkcs1",
-        description = "rsa-pkcs1 (default), rsa-oaep-sha1, rsa-oaep-sha256, rsa-raw-decrypt.")
+        description = "rsa-pkcs1 (default), rsa-oaep-sha1, rsa-oaep-sha256, rsa-raw-decrypt; aes-cbc for an AES key (no padding removed).")
     String mechanism;
 
+    @Option(names = "--iv", description = "The CBC IV for aes-cbc, 16 bytes in hex.")
+    String ivHex;
+
     Mechanism m;
+    byte[] iv;
 
     @Override
     protected void validate() {
-      m = mechanism(mechanism, Mechanism.Kind.RSA_DECRYPT);
+      if (SymmetricCommands.AES_CBC.equalsIgnoreCase(mechanism)) {
+        iv = SymmetricCommands.iv(ivHex);
+        return;
+      }
+      if (ivHex != null) {
+        throw CliException.usage("--iv goes with --mechanism aes-cbc only");
+      }
+      try {
+        m = mechanism(mechanism, Mechanism.Kind.RSA_DECRYPT);
+      } catch (CliException e) {
+        throw CliException.usage(e.getMessage() + ", " + SymmetricCommands.AES_CBC);
+      }
     }
 
     @Override
     protected int run(Token token) throws IOException, HsmException {
       byte[] data = input();
+      if (iv != null) {
+        SymmetricCommands.requireBlocks(data);
+      }
       SmartCardHsmSession s = token.session();
       KeyInfo k = key(s);
-      output(new KeyOperations(s).decrypt(k, m, data));
+      output(iv != null ? SymmetricCommands.decryptCbc(s, k, iv, data)
+          : new KeyOperations(s).decrypt(k, m, data));
       return 0;
     }
   }

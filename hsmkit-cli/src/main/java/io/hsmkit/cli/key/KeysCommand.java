@@ -95,9 +95,9 @@ public final class KeysCommand {
     }
   }
 
-  @Command(name = "generate", description = "Generate a key pair on the card.")
+  @Command(name = "generate", description = "Generate a key pair, or an AES key, on the card.")
   public static final class Generate extends TokenCommand {
-    @Option(names = "--type", required = true, description = "ec:CURVE (e.g. ec:secp256r1, ec:brainpoolP256r1, ec:secp256k1) or rsa:BITS (1024, 1536, 2048, 3072, 4096).")
+    @Option(names = "--type", required = true, description = "ec:CURVE (e.g. ec:secp256r1, ec:brainpoolP256r1, ec:secp256k1), rsa:BITS (1024, 1536, 2048, 3072, 4096) or aes:BITS (128, 192, 256; default id: the key reference).")
     String type;
 
     @Option(names = "--id", description = "PKCS#11 id in hex, e.g. 01 (default: derived from the public key, as OpenSC does).")
@@ -230,6 +230,10 @@ public final class KeysCommand {
       SmartCardHsmSession s = token.session();
       s.select();
       KeyInfo k = find(new KeyManager(s), id, keyRef);
+      if (k.isAes()) {
+        throw new io.hsmkit.client.KeyTypeException("key ref " + k.keyRef() + " is an "
+            + k.algorithm() + " key: a secret key has no public key");
+      }
       if (k.publicKey() == null) {
         throw new CliException(CliException.REFUSED, "key ref " + k.keyRef() + " has no readable public key");
       }

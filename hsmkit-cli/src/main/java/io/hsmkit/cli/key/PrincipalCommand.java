@@ -42,6 +42,10 @@ public final class PrincipalCommand extends TokenCommand {
     SmartCardHsmSession s = token.session();
     s.select();
     KeyInfo k = KeysCommand.find(new KeyManager(s), keyId, keyRef);
+    if (k.isAes()) {
+      throw new io.hsmkit.client.KeyTypeException("key ref " + k.keyRef() + " is an "
+          + k.algorithm() + " key: a secret key has no public key");
+    }
     if (k.publicKey() == null) {
       throw new CliException(CliException.REFUSED, "key ref " + k.keyRef() + " has no readable public key");
     }

@@ -34,7 +34,7 @@ import java.util.TreeSet;
 /**
  * Whole-device backup and restore. A backup directory holds one {@code sc-hsm-tool}-compatible
  * wrap file per key and {@code manifest.json} (device serial, DKEK KCV, and per key: reference,
- * id, label, algorithm, public key, file name and SHA-256). Restore checks everything it can
+ * id, label, algorithm, public key or, for an AES key, a CMAC check value, file name and SHA-256). Restore checks everything it can
  * before it changes anything: the files' hashes, the target's KCV, and free key references.
  */
 public final class BackupManager {
@@ -49,10 +49,22 @@ public final class BackupManager {
     this.keys = new KeyManager(session);
   }
 
-  /** One key in a manifest. */
+  /**
+   * One key in a manifest.
+   *
+   * @param publicKey Base64 SubjectPublicKeyInfo; null for an AES key
+   * @param checkValue for an AES key: the card's AES-CMAC of {@link #CHECK_MESSAGE} in hex (what
+   *     {@code restore --verify} compares), null when the key does not allow CMAC; else null
+   */
   public record Entry(
       int keyRef, String id, String label, String algorithm, int size, String publicKey,
-      String file, String sha256) {}
+      String file, String sha256, String checkValue) {}
+
+  /**
+   * The message whose CMAC stands in for an AES key's public key: a key check value that tells
+   * keys apart and reveals nothing of them (as the DKEK's KCV).
+   */
+  static final byte[] CHECK_MESSAGE = "hsmkit backup check value".getBytes(StandardCharsets.US_ASCII);
 
   /** A parsed manifest. */
   public record Manifest(String serial, String kcv, List<Entry> keys) {}
@@ -86,7 +98,7 @@ public final class BackupManager {
           new Entry(k.keyRef(), k.idHex(), k.label(), k.algorithm(), k.sizeBits(),
               k.publicKey() == null ? null
                   : Base64.getEncoder().encodeToString(k.publicKey().getEncoded()),
-              name, sha256Hex(file)));
+              name, sha256Hex(file), k.isAes() ? aesCheckValue(k) : null));
     }
     Manifest m = new Manifest(keys.serial(), dkek.kcvHex(), entries);
     writeAtomically(dir.resolve(MANIFEST), toJson(m).getBytes(StandardCharsets.UTF_8));
@@ -226,7 +238,23 @@ public final class BackupManager {
     }
   }
 
+  /** The CMAC check value of an AES key, or null when its algorithm list leaves CMAC out. */
+  private String aesCheckValue(KeyInfo k) throws IOException, HsmException {
+    try {
+      return HexFormat.of().formatHex(new KeyOperations(session).cmacAes(k, CHECK_MESSAGE));
+    } catch (HsmException e) {
+      if (e.sw() != null && e.sw().value() == 0x6A81) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
   private void verifyRestored(Entry e) throws IOException, HsmException {
+    if (e.algorithm() != null && e.algorithm().startsWith("AES")) {
+      verifyRestoredAes(e);
+      return;
+    }
     if (e.publicKey() == null) {
       throw new HsmException("key ref " + e.keyRef() + " has no recorded public key to verify", null);
     }
@@ -250,6 +278,20 @@ public final class BackupManager {
       }
     } catch (GeneralSecurityException | IllegalArgumentException ex) {
       throw new HsmException("cannot verify key ref " + e.keyRef() + ": " + ex.getMessage(), null);
+    }
+  }
+
+  private void verifyRestoredAes(Entry e) throws IOException, HsmException {
+    if (e.checkValue() == null) {
+      throw new HsmException("AES key ref " + e.keyRef() + " has no recorded check value to verify"
+          + " (its algorithm list leaves out CMAC); restore without --verify", null);
+    }
+    KeyInfo k = keys.findByRef(e.keyRef())
+        .orElseThrow(() -> new HsmException("key ref " + e.keyRef() + " missing after restore", null));
+    String now = HexFormat.of().formatHex(new KeyOperations(session).cmacAes(k, CHECK_MESSAGE));
+    if (!now.equalsIgnoreCase(e.checkValue())) {
+      throw new HsmException("restored AES key ref " + e.keyRef()
+          + " does not give its recorded check value", null);
     }
   }
 
@@ -277,7 +319,8 @@ public final class BackupManager {
         }
         entries.add(new Entry(ref, (String) k.get("id"), (String) k.get("label"),
             (String) k.get("algorithm"), ((Long) k.get("size")).intValue(),
-            (String) k.get("publicKey"), file, (String) k.get("sha256")));
+            (String) k.get("publicKey"), file, (String) k.get("sha256"),
+            (String) k.get("checkValue")));
       }
       return new Manifest((String) root.get("serial"), (String) root.get("kcv"), entries);
     } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
@@ -302,6 +345,9 @@ public final class BackupManager {
       k.put("publicKey", e.publicKey());
       k.put("file", e.file());
       k.put("sha256", e.sha256());
+      if (e.checkValue() != null) {
+        k.put("checkValue", e.checkValue());
+      }
       list.add(k);
     }
     root.put("keys", list);
