@@ -160,13 +160,56 @@ class DeriveEcKeyCommandTest {
         .contains("in use");
   }
 
+  /**
+   * The derived key's public key is in CE as a CV request it signed itself, so export-public, keys
+   * list and a derivation from the derived key see it (OpenSC 0.27 needs it to sign).
+   */
   @Test
-  void ecDerive_ofADerivedKey_works_withoutAPublicKey() throws Exception {
+  void ecDerive_storesTheDerivedPublicKey_inASelfSignedCvRequest() throws Exception {
     cli.ok("keys", "generate", "--type", "ec:secp256r1", "--id", "01");
+    ECPublicKey q = exportPublic("01", false);
     cli.ok("derive", "--mechanism", "ec-derive", "--id", "01", "--offset", "02", "--label", "one");
+    ECPublicKey one = exportPublic("2", true);
+    ECPoint want = expected("secp256r1", q, BigInteger.TWO);
+    assertThat(one.getW().getAffineX()).isEqualTo(want.getAffineXCoord().toBigInteger());
+    assertThat(cli.ok("keys", "list").out()).contains("EC secp256r1");
+
     CliRunner.Result r = cli.ok("derive", "--mechanism", "ec-derive", "--key-ref", "2", "--offset", "03");
-    // the card keeps no public key of a derived key, so the host names the new one by its ref
-    assertThat(r.out()).contains("key ref 3, id 03").contains("no readable public key");
+    ECPoint five = expected("secp256r1", q, BigInteger.valueOf(5));
+    assertThat(pemKey(r.out()).getW().getAffineY()).isEqualTo(five.getAffineYCoord().toBigInteger());
+
+    // CE02: 67 { 7F21 { 7F4E body, 5F37 inner }, 42 CAR, 5F37 outer }, both by the derived key
+    byte[] ce;
+    try (io.hsmkit.token.Token t = io.hsmkit.token.Token.open(
+        io.hsmkit.client.token.TokenSpec.parse("emulated:" + home.resolve("token")),
+        java.util.Map.copyOf(cli.env))) {
+      var s = t.session();
+      s.select();
+      ce = s.readFile(0xCE02).orElseThrow();
+    }
+    io.hsmkit.apdu.Tlv req = io.hsmkit.apdu.Tlv.parseFirst(ce);
+    assertThat(req.tag()).isEqualTo(0x67);
+    var parts = req.children();
+    io.hsmkit.apdu.Tlv cvc = parts.get(0);
+    byte[] body = cvc.children().get(0).encode();
+    byte[] inner = cvc.children().get(1).value();
+    assertThat(verifyPlain(one, body, inner)).isTrue();
+    byte[] signed = concat(cvc.encode(), parts.get(1).encode());
+    assertThat(verifyPlain(one, signed, parts.get(2).value())).isTrue();
+    assertThat(io.hsmkit.client.keys.CvRequests.publicKey(ce)).isEqualTo(one);
+  }
+
+  private static boolean verifyPlain(ECPublicKey key, byte[] data, byte[] plain) throws Exception {
+    Signature v = Signature.getInstance("SHA256withPLAIN-ECDSA", BC);
+    v.initVerify(key);
+    v.update(data);
+    return v.verify(plain);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   @Test

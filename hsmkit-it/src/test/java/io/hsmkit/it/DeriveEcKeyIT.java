@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code hsmkit derive --mechanism ec-derive} on a served card: OpenSC lists the derived key with
- * its label and id (from the PrKD the host writes), pkcs11-tool signs with it, and the signature
- * verifies under the public key hsmkit printed, which is {@code Q + offset·G} of the key
- * pkcs11-tool generated.
+ * its label and id (from the PrKD the host writes) and its public key (from the CV request in
+ * {@code CExx}), pkcs11-tool signs with it (0.27 needs that public key to size the signature), and
+ * the signature verifies under the public key hsmkit printed, which is {@code Q + offset·G} of the
+ * key pkcs11-tool generated.
  */
 class DeriveEcKeyIT extends InteropTestBase {
   private static final String PIN = "648219";
@@ -58,6 +59,11 @@ class DeriveEcKeyIT extends InteropTestBase {
         .contains("Key ref        : 2 (0x02)", "ID             : 0d");
     Tool.Result objects = OpenSc.ok(OpenSc.pkcs11Login(PIN));
     assertThat(objects.stdout()).as(objects.describe()).contains("label:      derived-it");
+
+    // the derived public key is in CE02 (a CV request the key signed itself): OpenSC reads it
+    Path derivedDer = temp.resolve("derived.der");
+    OpenSc.ok(OpenSc.readPublicKey("0d", derivedDer));
+    assertThat(Files.readAllBytes(derivedDer)).isEqualTo(Openssl.pemToDer(pem));
 
     Path data = temp.resolve("data.txt");
     Files.writeString(data, "signed by a derived key\n");

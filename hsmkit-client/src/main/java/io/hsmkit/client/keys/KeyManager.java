@@ -203,8 +203,9 @@ public final class KeyManager {
    * DERIVE EC KEY as CardContact's PKCS#11 module does it ({@code sc_hsm_C_DeriveKey()},
    * docs/protocol.md#derive-ec): the card stores {@code d + offset mod n} at {@code newRef}, then the
    * host writes the PrKD {@code C4<newRef>} (EC, the source's field length, {@code label}) so that
-   * OpenSC and {@link #list()} show the key. No {@code CE<newRef>} is written: the card answers no
-   * public key, and a CV request would need the card's signatures.
+   * OpenSC and {@link #list()} show the key, and, when the source's public key is known, a CV
+   * request with the derived public key {@code Q + offset·G} into {@code CE<newRef>}, signed by
+   * the derived key itself (see {@link #selfSignedRequest}).
    *
    * @param newRef the new key reference, or 0 for the lowest free one
    * @param id the new PKCS#11 id, or null for OpenSC's default over the derived public key (the key
@@ -251,12 +252,95 @@ public final class KeyManager {
     } catch (IOException | HsmException e) {
       throw removeHalfMade(newRef, e);
     }
-    KeyInfo k = describe(newRef);
     if (derived != null) {
+      try {
+        byte[] request = selfSignedRequest(newRef, derived, serial() + "00001");
+        if (request != null) {
+          session.writeFile(EE_CERT | newRef, request);
+        }
+      } catch (IOException | HsmException e) {
+        throw removeHalfMade(newRef, e);
+      }
+    }
+    KeyInfo k = describe(newRef);
+    if (derived != null && k.publicKey() == null) {
       k = new KeyInfo(k.keyRef(), k.id(), k.label(), "EC " + curveName(derived),
           derived.getParams().getCurve().getField().getFieldSize(), k.usage(), null, null);
     }
     return new DerivedKey(k, derived);
+  }
+
+  /**
+   * The CV request ({@code 67 …}, the layout GENERATE answers, docs/protocol.md#generate) that
+   * carries a derived key's public key in {@code CE<ref>}: OpenSC 0.27 sizes an EC key's
+   * signatures from that public key and cannot sign without one. DERIVE answers no request, so
+   * the host makes it and the derived key signs it itself, inner and outer (outer CAR = its own
+   * CHR: it vouches only for holding the key, not for the device). Null when the key's algorithm
+   * list allows neither ECDSA-SHA-256 (73) nor raw ECDSA (70): no signature, no request.
+   */
+  private byte[] selfSignedRequest(int ref, ECPublicKey pub, String chr)
+      throws IOException, HsmException {
+    var params = EC5Util.convertSpec(pub.getParams());
+    int len = (params.getCurve().getFieldSize() + 7) / 8;
+    byte[] body = new io.hsmkit.apdu.TlvWriter().nest(io.hsmkit.apdu.Tags.Cvc.BODY, b -> b
+        .addByte(io.hsmkit.apdu.Tags.Cvc.CPI, 0)
+        .add(io.hsmkit.apdu.Tags.Cvc.CAR, chr)
+        .nest(io.hsmkit.apdu.Tags.Cvc.PUBLIC_KEY, t -> t
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.OID, io.hsmkit.apdu.TaAlgorithm.ECDSA_SHA_256.der())
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.PRIME, BigIntegers.asUnsignedByteArray(len,
+                params.getCurve().getField().getCharacteristic()))
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.A,
+                BigIntegers.asUnsignedByteArray(len, params.getCurve().getA().toBigInteger()))
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.B,
+                BigIntegers.asUnsignedByteArray(len, params.getCurve().getB().toBigInteger()))
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.G, params.getG().getEncoded(false))
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.ORDER, BigIntegers.asUnsignedByteArray(params.getN()))
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.POINT, ecPoint(pub))
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.COFACTOR, BigIntegers.asUnsignedByteArray(params.getH())))
+        .add(io.hsmkit.apdu.Tags.Cvc.CHR, chr)).toByteArray();
+    byte[] inner = signPlain(ref, body, len);
+    if (inner == null) {
+      return null;
+    }
+    byte[] cvc = new io.hsmkit.apdu.TlvWriter().nest(io.hsmkit.apdu.Tags.Cvc.CVC, c -> c
+        .raw(body).add(io.hsmkit.apdu.Tags.Cvc.SIGNATURE, inner)).toByteArray();
+    byte[] car = new io.hsmkit.apdu.TlvWriter().add(io.hsmkit.apdu.Tags.Cvc.CAR, chr).toByteArray();
+    byte[] signed = Arrays.copyOf(cvc, cvc.length + car.length);
+    System.arraycopy(car, 0, signed, cvc.length, car.length);
+    byte[] outer = signPlain(ref, signed, len);
+    if (outer == null) {
+      return null;
+    }
+    return new io.hsmkit.apdu.TlvWriter().nest(io.hsmkit.apdu.Tags.Cvc.AUTHENTICATED_REQUEST, r -> r
+        .raw(signed).add(io.hsmkit.apdu.Tags.Cvc.SIGNATURE, outer)).toByteArray();
+  }
+
+  /** ECDSA-SHA-256 of {@code data} by key {@code ref} as plain r‖s, or null if the key may not sign. */
+  private byte[] signPlain(int ref, byte[] data, int len) throws IOException, HsmException {
+    byte[] der;
+    try {
+      der = session.sign(ref, io.hsmkit.apdu.AlgorithmId.EC_SHA256, data);
+    } catch (HsmException e) {
+      if (e.sw() == null) {
+        throw e;
+      }
+      try {
+        der = session.sign(ref, io.hsmkit.apdu.AlgorithmId.EC_RAW,
+            MessageDigest.getInstance("SHA-256").digest(data));
+      } catch (HsmException e2) {
+        if (e2.sw() == null) {
+          throw e2;
+        }
+        return null;
+      } catch (NoSuchAlgorithmException ex) {
+        throw new IllegalStateException(ex);
+      }
+    }
+    try {
+      return EcdsaSignatures.toPlain(der, len);
+    } catch (TlvException e) {
+      throw new HsmException("the card answered SIGN with a malformed ECDSA signature", null);
+    }
   }
 
   /** {@code Q + offset·G} on Q's curve. */
