@@ -72,6 +72,8 @@ public class CardOps {
   static final byte[] SO_PIN = HexFormat.of().parseHex("3537363231383830");
   /** Key reference that key-generation benchmarks overwrite again and again. */
   static final int KEYGEN_REF = 0x40;
+  /** Key reference of the AES key of the CIPHER benchmarks. */
+  static final int AES_REF = 0x41;
 
   @Param({
     "sign-ecdsa-p256",
@@ -84,7 +86,9 @@ public class CardOps {
     "verify-pin",
     "read-binary-2f02",
     "keygen-ec-p256",
-    "keygen-rsa-2048"
+    "keygen-rsa-2048",
+    "aes-cbc-encrypt-1k",
+    "aes-cmac-1k"
   })
   public String op;
 
@@ -140,6 +144,8 @@ public class CardOps {
         g.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4), random);
         rawOp = g::generateKeyPair;
       }
+      case "aes-cbc-encrypt-1k" -> aes(providers, 0x10);
+      case "aes-cmac-1k" -> aes(providers, 0x18);
       default -> throw new IllegalArgumentException("unknown op " + op);
     }
     // Both sides must work before they are timed.
@@ -229,6 +235,34 @@ public class CardOps {
           ka.doPhase(pk, true);
           return ka.generateSecret();
         };
+  }
+
+  /**
+   * CIPHER (80 78) of 1 KiB with an AES-256 key the card generated (docs/protocol.md#cipher): CBC
+   * encryption with the card's zero IV, or CMAC. Raw: the same key and bytes through a JCA object
+   * kept initialised, AES-CBC on ACCP when the card's other rows use it (else the JDK), CMAC on
+   * Bouncy Castle's JCA {@code AESCMAC} (ACCP has no CMAC).
+   */
+  private void aes(CryptoProviders providers, int algorithm) throws Exception {
+    int ref = AES_REF;
+    check(card.process(new CommandApdu(0x00, 0x48, ref, 0xB2, new byte[0], -1).toBytes()));
+    byte[] data = new byte[1024];
+    random.nextBytes(data);
+    apdu = new CommandApdu(0x80, 0x78, ref, algorithm, data, 65536, true).toBytes();
+    javax.crypto.spec.SecretKeySpec key =
+        new javax.crypto.spec.SecretKeySpec(card.privateKeyPkcs8(ref), "AES");
+    if (algorithm == 0x18) {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("AESCMAC", CryptoProviders.bouncyCastle());
+      mac.init(key);
+      rawOp = () -> mac.doFinal(data);
+    } else {
+      Cipher c = providers.usesAccp()
+          ? Cipher.getInstance("AES/CBC/NoPadding", CryptoProviders.accpIfAvailable().orElseThrow())
+          : Cipher.getInstance("AES/CBC/NoPadding");
+      javax.crypto.spec.IvParameterSpec iv = new javax.crypto.spec.IvParameterSpec(new byte[16]);
+      c.init(Cipher.ENCRYPT_MODE, key, iv);
+      rawOp = () -> c.doFinal(data);
+    }
   }
 
   private byte[] keygenApdu(KeyManager km, String spec) throws Exception {

@@ -402,6 +402,21 @@ public final class SmartCardHsmSession implements AutoCloseable {
     return r.data();
   }
 
+  /**
+   * DERIVE EC KEY (docs/protocol.md#derive-ec): key {@code newKeyId} := key {@code keyId} plus
+   * {@code offset} (big-endian) mod n. The card answers no data and writes no description.
+   */
+  public void deriveEcKey(int keyId, int newKeyId, byte[] offset) throws IOException, HsmException {
+    byte[] data = new byte[offset.length + 1];
+    data[0] = (byte) EC_DERIVE_ALGORITHM;
+    System.arraycopy(offset, 0, data, 1, offset.length);
+    ResponseApdu r = send(Ins.DERIVE_EC_KEY.apdu(keyId, newKeyId, data, -1, true));
+    check(r, "derive key " + newKeyId + " from key " + keyId, PinReference.USER);
+  }
+
+  /** The tag of the offset in DERIVE EC KEY's data, also the id in a key's algorithm list. */
+  public static final int EC_DERIVE_ALGORITHM = 0x98;
+
   /** WRAP KEY: the key blob encrypted under the DKEK (docs/protocol.md#key-blob). */
   public byte[] wrapKey(int keyId) throws IOException, HsmException {
     ResponseApdu r = send(Ins.WRAP_KEY.apdu(keyId, AlgorithmId.WRAP.id(), new byte[0], 65536, true));

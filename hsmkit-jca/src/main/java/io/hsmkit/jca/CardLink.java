@@ -163,9 +163,39 @@ public final class CardLink {
     return loggedIn;
   }
 
-  /** A handle for {@code info}, bound to this link. */
+  /** A handle for the private key {@code info} (EC or RSA), bound to this link. */
   public HsmPrivateKey keyFor(KeyInfo info) {
+    if (info.isAes()) {
+      throw new IllegalArgumentException("key ref " + info.keyRef() + " is an AES key");
+    }
     return info.isEc() ? new HsmEcPrivateKey(this, info) : new HsmRsaPrivateKey(this, info);
+  }
+
+  /** A handle for the AES key {@code info}, bound to this link. */
+  public HsmAesKey secretKeyFor(KeyInfo info) {
+    if (!info.isAes()) {
+      throw new IllegalArgumentException("key ref " + info.keyRef() + " is not an AES key");
+    }
+    return new HsmAesKey(this, info);
+  }
+
+  /**
+   * {@code key} as an AES key handle of this provider, or {@link InvalidKeyException} saying why
+   * not; the answer is what the client's AES operations take.
+   */
+  public KeyInfo requireAesKey(Key key, String operation) throws InvalidKeyException {
+    if (!(key instanceof HsmAesKey k)) {
+      throw new InvalidKeyException(
+          operation + " on the SmartCardHSM needs an AES key of the card (from KeyStore"
+              + " \"SmartCardHSM\"), not " + (key == null ? "null" : key.getClass().getName()));
+    }
+    if (k.link() != this) {
+      throw new InvalidKeyException("the key belongs to another SmartCardHSM provider instance");
+    }
+    if (k.isDestroyed()) {
+      throw new InvalidKeyException("the key handle has been destroyed");
+    }
+    return k.info();
   }
 
   /**

@@ -3,6 +3,8 @@ package io.hsmkit.jca;
 import io.hsmkit.client.token.OpenToken;
 import io.hsmkit.client.token.TokenSpec;
 import io.hsmkit.client.token.Tokens;
+import io.hsmkit.jca.spi.AesCbcCipherSpi;
+import io.hsmkit.jca.spi.AesCmacSpi;
 import io.hsmkit.jca.spi.EcKeyPairGeneratorSpi;
 import io.hsmkit.jca.spi.EcdhKeyAgreementSpi;
 import io.hsmkit.jca.spi.EcdsaSignatureSpi;
@@ -30,7 +32,8 @@ import javax.security.auth.login.LoginException;
 /**
  * The JCA provider {@value #NAME}: a SmartCard-HSM (Nitrokey HSM 2) or hsmkit's emulated card as a
  * {@code KeyStore}, with {@code Signature}, {@code Cipher}, {@code KeyAgreement} and {@code
- * KeyPairGenerator} on its keys. Pure Java: no OpenSC, no PKCS#11 module.
+ * KeyPairGenerator} on its keys, and {@code Cipher} AES/CBC/NoPadding and {@code Mac} AESCMAC on its
+ * AES keys. Pure Java: no OpenSC, no PKCS#11 module.
  *
  * <pre>{@code
  * Provider p = new SmartCardHsmProvider("emulated:/path/to/state");   // or "pcsc", "pcsc:Nitrokey"
@@ -236,6 +239,10 @@ public final class SmartCardHsmProvider extends AuthProvider {
           l -> new RsaCipherSpi(l, padding), rsaKey,
           padding == RsaPadding.PKCS1 ? List.of("RSA") : List.of());
     }
+
+    Predicate<Object> aesKey = k -> k instanceof HsmAesKey;
+    service("Cipher", "AES/CBC/NoPadding", AesCbcCipherSpi.class, AesCbcCipherSpi::new, aesKey);
+    service("Mac", "AESCMAC", AesCmacSpi.class, AesCmacSpi::new, aesKey, List.of("AES-CMAC"));
 
     service("KeyAgreement", "ECDH", EcdhKeyAgreementSpi.class, EcdhKeyAgreementSpi::new, ecKey);
 

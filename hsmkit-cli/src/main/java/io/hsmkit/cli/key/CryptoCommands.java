@@ -147,20 +147,123 @@ public final class CryptoCommands {
   }
 
   @Command(name = "derive",
-      description = "ECDH: derive the shared secret (X coordinate) with a peer public key.")
+      description = "ECDH (default): the shared secret (X coordinate) with a peer public key."
+          + " ec-derive: a new card key d + offset mod n from an EC key (CardContact's EC derive);"
+          + " prints its key ref, id and public key Q + offset*G.")
   public static final class Derive extends KeyOperationCommand {
-    @Option(names = "--peer", required = true,
-        description = "Peer public key: PEM or DER SubjectPublicKeyInfo, or a raw point 04||X||Y.")
+    @Option(names = "--mechanism", defaultValue = "ecdh",
+        description = "ecdh (default) or ec-derive.")
+    String mechanism;
+
+    @Option(names = "--peer",
+        description = "ecdh: peer public key: PEM or DER SubjectPublicKeyInfo, or a raw point 04||X||Y.")
     Path peer;
+
+    @Option(names = "--offset",
+        description = "ec-derive: the offset added to the private key, big-endian hex, 1 to n-1.")
+    String offset;
+
+    @Option(names = "--to",
+        description = "ec-derive: key reference of the new key (1-255, must be free; default: the lowest free one).")
+    Integer to;
+
+    @Option(names = "--new-id",
+        description = "ec-derive: PKCS#11 id of the new key in hex (default: from its public key, as OpenSC does).")
+    String newId;
+
+    @Option(names = "--label", description = "ec-derive: label of the new key.")
+    String label;
+
+    byte[] offsetBytes;
+
+    @Override
+    protected void validate() {
+      switch (mechanism) {
+        case "ecdh" -> {
+          if (peer == null) {
+            throw CliException.usage("derive needs --peer (or --mechanism ec-derive --offset HEX)");
+          }
+          if (offset != null || to != null || newId != null || label != null) {
+            throw CliException.usage("--offset, --to, --new-id and --label go with --mechanism ec-derive");
+          }
+        }
+        case "ec-derive" -> {
+          if (offset == null) {
+            throw CliException.usage("--mechanism ec-derive needs --offset HEX");
+          }
+          if (peer != null || in != null || out != null) {
+            throw CliException.usage("--peer, --in and --out go with --mechanism ecdh");
+          }
+          offsetBytes = parseOffset(offset);
+          if (to != null && (to < 1 || to > 255)) {
+            throw CliException.usage("--to must be a key reference from 1 to 255");
+          }
+          if (newId != null) {
+            KeysCommand.parseId(newId);
+          }
+        }
+        default -> throw CliException.usage("--mechanism must be one of: ecdh, ec-derive");
+      }
+    }
 
     @Override
     protected int run(Token token) throws IOException, HsmException {
+      if (mechanism.equals("ec-derive")) {
+        return deriveKey(token);
+      }
       byte[] point = peerPoint(Files.readAllBytes(peer));
       SmartCardHsmSession s = token.session();
       KeyInfo k = key(s);
       output(new KeyOperations(s).deriveEcdh(k, point));
       return 0;
     }
+
+    private int deriveKey(Token token) throws IOException, HsmException {
+      SmartCardHsmSession s = token.session();
+      KeyInfo source = key(s);
+      KeyManager km = new KeyManager(s);
+      KeyManager.DerivedKey d;
+      try {
+        d = km.deriveEc(source, to == null ? 0 : to, offsetBytes,
+            newId == null ? null : KeysCommand.parseId(newId), label == null ? "" : label);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("--offset: " + e.getMessage());
+      }
+      KeyInfo k = d.key();
+      ctx().out().printf("Derived %s key: key ref %d, id %s%s (from key ref %d)%n", k.algorithm(),
+          k.keyRef(), k.idHex(), k.label().isEmpty() ? ""
+              : ", label \"" + io.hsmkit.cli.support.Text.safe(k.label()) + "\"", source.keyRef());
+      if (d.publicKey() != null) {
+        ctx().out().print(KeysCommand.pem(d.publicKey().getEncoded()));
+      } else {
+        ctx().out().println("(key ref " + source.keyRef() + " has no readable public key, so neither"
+            + " has the derived key)");
+      }
+      ctx().out().flush();
+      return 0;
+    }
+  }
+
+  /** The offset of ec-derive: hex digits (an optional 0x, spaces or colons allowed), not zero. */
+  static byte[] parseOffset(String hex) {
+    String digits = hex.strip().replaceFirst("^0[xX]", "").replaceAll("[\\s:]", "");
+    if (digits.length() % 2 == 1) {
+      digits = "0" + digits;
+    }
+    byte[] b;
+    try {
+      b = java.util.HexFormat.of().parseHex(digits);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--offset must be hex digits (got \"" + io.hsmkit.cli.support.Text.safe(hex) + "\")");
+    }
+    int first = 0;
+    while (first < b.length && b[first] == 0) {
+      first++;
+    }
+    if (first == b.length) {
+      throw CliException.usage("--offset must not be 0 (it would derive the same key)");
+    }
+    return java.util.Arrays.copyOfRange(b, first, b.length);
   }
 
   /** Reads a peer key as PEM/DER SubjectPublicKeyInfo or a raw uncompressed point. */

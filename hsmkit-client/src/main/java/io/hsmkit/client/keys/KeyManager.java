@@ -209,6 +209,177 @@ public final class KeyManager {
   }
 
   /**
+   * A key made by {@link #deriveEc}.
+   *
+   * @param publicKey {@code Q + offset·G}, computed here from the source's public key; null when the
+   *     source has none readable (a derived key itself: the card keeps no public key for it)
+   */
+  public record DerivedKey(KeyInfo key, ECPublicKey publicKey) {}
+
+  /**
+   * DERIVE EC KEY as CardContact's PKCS#11 module does it ({@code sc_hsm_C_DeriveKey()},
+   * docs/protocol.md#derive-ec): the card stores {@code d + offset mod n} at {@code newRef}, then the
+   * host writes the PrKD {@code C4<newRef>} (EC, the source's field length, {@code label}) so that
+   * OpenSC and {@link #list()} show the key, and, when the source's public key is known, a CV
+   * request with the derived public key {@code Q + offset·G} into {@code CE<newRef>}, signed by
+   * the derived key itself (see {@link #selfSignedRequest}).
+   *
+   * @param newRef the new key reference, or 0 for the lowest free one
+   * @param id the new PKCS#11 id, or null for OpenSC's default over the derived public key (the key
+   *     reference as one byte, as the module does, when that is unknown)
+   * @throws IllegalArgumentException an offset that is 0, not below the curve order, or longer than
+   *     the field: refused before anything is sent
+   */
+  public DerivedKey deriveEc(KeyInfo source, int newRef, byte[] offset, byte[] id, String label)
+      throws IOException, HsmException {
+    if (!source.isEc()) {
+      throw new io.hsmkit.client.KeyTypeException("key ref " + source.keyRef() + " is an "
+          + source.algorithm() + " key; EC derivation needs an EC key");
+    }
+    BigInteger o = new BigInteger(1, offset);
+    ECPublicKey derived = null;
+    if (source.publicKey() instanceof ECPublicKey q) {
+      BigInteger n = q.getParams().getOrder();
+      int fieldBytes = (q.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+      if (o.signum() == 0 || o.compareTo(n) >= 0 || offset.length > fieldBytes) {
+        throw new IllegalArgumentException("the offset must be between 1 and the curve order - 1 ("
+            + curveName(q) + ": at most " + fieldBytes + " bytes, below " + n.toString(16) + ")");
+      }
+      derived = offsetPublicKey(q, o);
+    } else if (o.signum() == 0) {
+      throw new IllegalArgumentException("the offset must not be 0");
+    }
+    if (newRef == 0) {
+      newRef = freeKeyRef();
+    } else if (newRef < 1 || newRef > 255) {
+      throw new IllegalArgumentException("the new key reference must be 1 to 255");
+    } else if (keyRefs().contains(newRef)) {
+      throw new HsmException("key reference " + newRef + " is in use; a derivation never"
+          + " overwrites a key", StatusWord.FILE_ALREADY_EXISTS);
+    }
+    byte[] keyId = id != null ? id : derived != null ? intrinsicId(derived) : new byte[] {(byte) newRef};
+    if (findById(keyId).isPresent()) {
+      throw new HsmException(
+          "a key with id " + java.util.HexFormat.of().formatHex(keyId) + " exists already", null);
+    }
+    session.deriveEcKey(source.keyRef(), newRef, offset);
+    try {
+      session.writeFile(PRKD | newRef,
+          new PrivateKeyDescription(true, label, keyId, newRef, source.sizeBits()).encode());
+    } catch (IOException | HsmException e) {
+      throw removeHalfMade(newRef, e);
+    }
+    if (derived != null) {
+      try {
+        byte[] request = selfSignedRequest(newRef, derived, serial() + "00001");
+        if (request != null) {
+          session.writeFile(EE_CERT | newRef, request);
+        }
+      } catch (IOException | HsmException e) {
+        throw removeHalfMade(newRef, e);
+      }
+    }
+    KeyInfo k = describe(newRef);
+    if (derived != null && k.publicKey() == null) {
+      k = new KeyInfo(k.keyRef(), k.id(), k.label(), "EC " + curveName(derived),
+          derived.getParams().getCurve().getField().getFieldSize(), k.usage(), null, null);
+    }
+    return new DerivedKey(k, derived);
+  }
+
+  /**
+   * The CV request ({@code 67 …}, the layout GENERATE answers, docs/protocol.md#generate) that
+   * carries a derived key's public key in {@code CE<ref>}: OpenSC 0.27 sizes an EC key's
+   * signatures from that public key and cannot sign without one. DERIVE answers no request, so
+   * the host makes it and the derived key signs it itself, inner and outer (outer CAR = its own
+   * CHR: it vouches only for holding the key, not for the device). Null when the key's algorithm
+   * list allows neither ECDSA-SHA-256 (73) nor raw ECDSA (70): no signature, no request.
+   */
+  private byte[] selfSignedRequest(int ref, ECPublicKey pub, String chr)
+      throws IOException, HsmException {
+    var params = EC5Util.convertSpec(pub.getParams());
+    int len = (params.getCurve().getFieldSize() + 7) / 8;
+    byte[] body = new io.hsmkit.apdu.TlvWriter().nest(io.hsmkit.apdu.Tags.Cvc.BODY, b -> b
+        .addByte(io.hsmkit.apdu.Tags.Cvc.CPI, 0)
+        .add(io.hsmkit.apdu.Tags.Cvc.CAR, chr)
+        .nest(io.hsmkit.apdu.Tags.Cvc.PUBLIC_KEY, t -> t
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.OID, io.hsmkit.apdu.TaAlgorithm.ECDSA_SHA_256.der())
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.PRIME, BigIntegers.asUnsignedByteArray(len,
+                params.getCurve().getField().getCharacteristic()))
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.A,
+                BigIntegers.asUnsignedByteArray(len, params.getCurve().getA().toBigInteger()))
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.B,
+                BigIntegers.asUnsignedByteArray(len, params.getCurve().getB().toBigInteger()))
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.G, params.getG().getEncoded(false))
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.ORDER, BigIntegers.asUnsignedByteArray(params.getN()))
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.POINT, ecPoint(pub))
+            .add(io.hsmkit.apdu.Tags.EcPublicKey.COFACTOR, BigIntegers.asUnsignedByteArray(params.getH())))
+        .add(io.hsmkit.apdu.Tags.Cvc.CHR, chr)).toByteArray();
+    byte[] inner = signPlain(ref, body, len);
+    if (inner == null) {
+      return null;
+    }
+    byte[] cvc = new io.hsmkit.apdu.TlvWriter().nest(io.hsmkit.apdu.Tags.Cvc.CVC, c -> c
+        .raw(body).add(io.hsmkit.apdu.Tags.Cvc.SIGNATURE, inner)).toByteArray();
+    byte[] car = new io.hsmkit.apdu.TlvWriter().add(io.hsmkit.apdu.Tags.Cvc.CAR, chr).toByteArray();
+    byte[] signed = Arrays.copyOf(cvc, cvc.length + car.length);
+    System.arraycopy(car, 0, signed, cvc.length, car.length);
+    byte[] outer = signPlain(ref, signed, len);
+    if (outer == null) {
+      return null;
+    }
+    return new io.hsmkit.apdu.TlvWriter().nest(io.hsmkit.apdu.Tags.Cvc.AUTHENTICATED_REQUEST, r -> r
+        .raw(signed).add(io.hsmkit.apdu.Tags.Cvc.SIGNATURE, outer)).toByteArray();
+  }
+
+  /** ECDSA-SHA-256 of {@code data} by key {@code ref} as plain r‖s, or null if the key may not sign. */
+  private byte[] signPlain(int ref, byte[] data, int len) throws IOException, HsmException {
+    byte[] der;
+    try {
+      der = session.sign(ref, io.hsmkit.apdu.AlgorithmId.EC_SHA256, data);
+    } catch (HsmException e) {
+      if (e.sw() == null) {
+        throw e;
+      }
+      try {
+        der = session.sign(ref, io.hsmkit.apdu.AlgorithmId.EC_RAW,
+            MessageDigest.getInstance("SHA-256").digest(data));
+      } catch (HsmException e2) {
+        if (e2.sw() == null) {
+          throw e2;
+        }
+        return null;
+      } catch (NoSuchAlgorithmException ex) {
+        throw new IllegalStateException(ex);
+      }
+    }
+    try {
+      return EcdsaSignatures.toPlain(der, len);
+    } catch (TlvException e) {
+      throw new HsmException("the card answered SIGN with a malformed ECDSA signature", null);
+    }
+  }
+
+  /** {@code Q + offset·G} on Q's curve. */
+  static ECPublicKey offsetPublicKey(ECPublicKey q, BigInteger offset) {
+    var params = EC5Util.convertSpec(q.getParams());
+    var sum = EC5Util.convertPoint(q.getParams(), q.getW())
+        .add(params.getG().multiply(offset)).normalize();
+    if (sum.isInfinity()) {
+      throw new IllegalArgumentException("this offset would make the derived key 0");
+    }
+    try {
+      return (ECPublicKey) java.security.KeyFactory.getInstance("EC",
+              new org.bouncycastle.jce.provider.BouncyCastleProvider())
+          .generatePublic(new java.security.spec.ECPublicKeySpec(
+              new java.security.spec.ECPoint(sum.getAffineXCoord().toBigInteger(),
+                  sum.getAffineYCoord().toBigInteger()), q.getParams()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * The CIPHER ids hsmkit puts into a generated AES key's algorithm list: CBC encrypt and decrypt,
    * CMAC. CardContact's module also adds {@code 99} (derive), which hsmkit's card does not offer.
    */

@@ -37,7 +37,9 @@ import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginException;
 
 /**
- * The card as a {@code KeyStore} of type {@code SmartCardHSM}: one key entry per key on the card.
+ * The card as a {@code KeyStore} of type {@code SmartCardHSM}: one key entry per key on the card, a
+ * {@code SecretKeyEntry} (an {@link io.hsmkit.jca.HsmAesKey}) for each AES key, a {@code
+ * PrivateKeyEntry} for each EC or RSA key.
  *
  * <ul>
  *   <li><b>Load</b>: the stream must be null; the password is the user PIN and logs in (null or
@@ -153,7 +155,7 @@ public final class SmartCardHsmKeyStoreSpi extends KeyStoreSpi {
   @Override
   public Key engineGetKey(String alias, char[] password) {
     KeyInfo k = entries().get(alias);
-    return k == null ? null : link.keyFor(k);
+    return k == null ? null : k.isAes() ? link.secretKeyFor(k) : link.keyFor(k);
   }
 
   @Override
@@ -214,10 +216,12 @@ public final class SmartCardHsmKeyStoreSpi extends KeyStoreSpi {
     return null;
   }
 
-  /** Every entry is a private key entry, with or without a certificate. */
+  /** AES keys are secret key entries; every other entry is a private key entry. */
   @Override
   public boolean engineEntryInstanceOf(String alias, Class<? extends KeyStore.Entry> entryClass) {
-    return entryClass == KeyStore.PrivateKeyEntry.class && engineIsKeyEntry(alias);
+    KeyInfo k = entries().get(alias);
+    return k != null && entryClass == (k.isAes()
+        ? KeyStore.SecretKeyEntry.class : KeyStore.PrivateKeyEntry.class);
   }
 
   @Override
@@ -226,6 +230,9 @@ public final class SmartCardHsmKeyStoreSpi extends KeyStoreSpi {
     KeyInfo k = entries().get(alias);
     if (k == null) {
       return null;
+    }
+    if (k.isAes()) {
+      return new KeyStore.SecretKeyEntry(link.secretKeyFor(k));
     }
     X509Certificate c = certificate(k);
     if (c == null) {
@@ -242,6 +249,10 @@ public final class SmartCardHsmKeyStoreSpi extends KeyStoreSpi {
   @Override
   public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain)
       throws KeyStoreException {
+    if (key instanceof io.hsmkit.jca.HsmAesKey) {
+      throw new KeyStoreException("an AES key of the card has no certificate to store, and"
+          + " aliases are the key labels: there is nothing setKeyEntry could change");
+    }
     HsmPrivateKey k;
     try {
       k = link.requireKey(key, HsmPrivateKey.class, "setKeyEntry");
