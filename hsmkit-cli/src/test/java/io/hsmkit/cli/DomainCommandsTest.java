@@ -109,6 +109,48 @@ class DomainCommandsTest {
     assertThat(cli.ok("--token", other, "keys", "list").out()).contains("k");
   }
 
+  /** A backup of keys from two domains restores in one go, each key into its domain again. */
+  @Test
+  void backupRestore_keysOfSeveralDomains() throws Exception {
+    Path a = shareFile("a.pbe", 0x11);
+    Path b = shareFile("b.pbe", 0x22);
+    cli.ok("domain", "import", "--domain", "0", "--share-file", a.toString());
+    cli.ok("domain", "create", "--domain", "1", "--shares", "1");
+    cli.ok("domain", "import", "--domain", "1", "--share-file", b.toString());
+    cli.ok("keys", "generate", "--type", "ec:secp256r1", "--label", "zero");
+    cli.ok("keys", "generate", "--type", "ec:secp256r1", "--label", "one", "--domain", "1");
+    Path dir = home.resolve("backup");
+    cli.ok("backup", dir.toString());
+
+    String other = "emulated:" + home.resolve("other");
+    cli.ok("--token", other, "init", "--dkek-shares", "1", "--key-domains", "2");
+    cli.ok("--token", other, "domain", "import", "--domain", "0", "--share-file", a.toString());
+    // domain 1's KEK is not there yet: the domain-1 key's file is refused, nothing restored
+    CliRunner.Result missing = cli.run("--token", other, "restore", dir.toString());
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("DKEK mismatch").contains("KCV " + kcv(0x22))
+        .contains("nothing was changed");
+    assertThat(cli.ok("--token", other, "keys", "list").out()).contains("No keys.");
+    // nor does --domain 0 take it
+    assertThat(cli.run("--token", other, "restore", dir.toString(), "--domain", "0").err())
+        .contains("DKEK mismatch");
+
+    cli.ok("--token", other, "domain", "create", "--domain", "1", "--shares", "1");
+    cli.ok("--token", other, "domain", "import", "--domain", "1", "--share-file", b.toString());
+    assertThat(cli.ok("--token", other, "restore", dir.toString(), "--verify").out())
+        .contains("Restored 2 keys, each verified");
+    // each key is in its domain again: wrapped, it carries that domain's KCV
+    String keys = cli.ok("--token", other, "keys", "list").out();
+    assertThat(keys).contains("zero").contains("one");
+    for (var e : io.hsmkit.client.backup.BackupManager.readManifest(dir).keys()) {
+      Path w = home.resolve("w-" + e.keyRef() + ".bin");
+      cli.ok("--token", other, "wrap", "--key-ref", String.valueOf(e.keyRef()), w.toString());
+      byte[] blob = io.hsmkit.client.backup.WrapFile.decode(Files.readAllBytes(w)).blob();
+      assertThat(HexFormat.of().withUpperCase().formatHex(Arrays.copyOf(blob, 8)))
+          .isEqualTo(kcv(e.label().equals("one") ? 0x22 : 0x11));
+    }
+  }
+
   @Test
   void badArguments() {
     assertThat(cli.run("init", "--force", "--dkek-shares", "1", "--key-domains", "0").exit()).isEqualTo(2);

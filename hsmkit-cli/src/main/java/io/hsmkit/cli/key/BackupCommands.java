@@ -194,8 +194,8 @@ public final class BackupCommands {
     @Option(names = "--force", description = "Replace keys already at the backup's key references.")
     boolean force;
 
-    @Option(names = "--domain", description = "Restore into this key domain: the backup's KCV must be its KEK's.")
-    int domain;
+    @Option(names = "--domain", description = "Restore into this key domain: every key's KCV must be its KEK's. Without it each key goes to the target's domain whose KCV its file carries (keys of several domains restore at once).")
+    Integer domain;
 
     @Mixin UserPinOption pin;
 
@@ -225,7 +225,8 @@ public final class BackupCommands {
       SmartCardHsmSession s = token.session();
       pin.login(ctx(), s);
       refuseDuplicateIds(new KeyManager(s));
-      List<BackupManager.Entry> restored = new BackupManager(s).restore(dir, force, verify, domain);
+      List<BackupManager.Entry> restored = new BackupManager(s).restore(dir, force, verify,
+          domain == null ? BackupManager.ANY_DOMAIN : domain);
       ctx().out().printf("Restored %d key%s%s.%n", restored.size(), restored.size() == 1 ? "" : "s",
           verify ? ", each verified against its recorded public key or check value" : "");
       return 0;

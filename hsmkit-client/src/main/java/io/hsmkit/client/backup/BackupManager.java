@@ -39,6 +39,13 @@ import java.util.TreeSet;
  */
 public final class BackupManager {
   public static final String MANIFEST = "manifest.json";
+
+  /**
+   * For {@link #restore(Path, boolean, boolean, int)}: each key goes to the target's complete key
+   * domain whose KCV its wrap file carries (the card files it there, docs/protocol.md#key-domains),
+   * so a backup of keys from several domains restores in one go.
+   */
+  public static final int ANY_DOMAIN = -1;
   static final int FORMAT = 1;
 
   private final SmartCardHsmSession session;
@@ -115,13 +122,14 @@ public final class BackupManager {
    */
   public List<Entry> restore(Path dir, boolean force, boolean verify)
       throws IOException, HsmException {
-    return restore(dir, force, verify, 0);
+    return restore(dir, force, verify, ANY_DOMAIN);
   }
 
   /**
    * As {@link #restore(Path, boolean, boolean)}, into key domain {@code domain}: the backup's KCV
    * must be that domain's (the card files each key under the domain whose KCV its blob names,
-   * docs/protocol.md#key-domains).
+   * docs/protocol.md#key-domains); {@link #ANY_DOMAIN}: every key's KCV must be one of the target's
+   * complete domains'.
    */
   public List<Entry> restore(Path dir, boolean force, boolean verify, int domain)
       throws IOException, HsmException {
@@ -143,25 +151,72 @@ public final class BackupManager {
         throw new HsmException(e.file() + ": " + ex.getMessage(), null);
       }
     }
-    Optional<DkekStatus> dkek = session.domainStatus(domain);
-    if (dkek.isEmpty() || !dkek.get().complete()) {
+    if (domain == ANY_DOMAIN) {
+      checkAgainstAnyDomain(dir, files);
+    } else {
+      checkAgainstDomain(dir, m, files, domain);
+    }
+    return restoreChecked(m, files, force, verify);
+  }
+
+  private void checkAgainstAnyDomain(Path dir, Map<Entry, WrapFile> files)
+      throws IOException, HsmException {
+    Map<String, Integer> kcvs = new LinkedHashMap<>(); // complete domains of the target by KCV
+    Optional<DkekStatus> dkek = session.dkekStatus();
+    if (dkek.isPresent() && dkek.get().complete()) {
+      kcvs.put(dkek.get().kcvHex().toLowerCase(java.util.Locale.ROOT), 0);
+    }
+    boolean needOthers = files.values().stream()
+        .anyMatch(w -> !kcvs.containsKey(w.blobKcvHex().toLowerCase(java.util.Locale.ROOT)));
+    for (int d = 1; needOthers && d <= 255; d++) {
+      Optional<DkekStatus> st;
+      try {
+        st = session.domainStatus(d);
+      } catch (HsmException e) {
+        break; // past the last slot (or no key domains at all)
+      }
+      if (st.isPresent() && st.get().complete()) {
+        kcvs.putIfAbsent(st.get().kcvHex().toLowerCase(java.util.Locale.ROOT), d);
+      }
+    }
+    if (kcvs.isEmpty()) {
+      throw new HsmException("the target device has no complete DKEK; initialize it with DKEK "
+          + "shares and import the same shares first", null);
+    }
+    for (var me : files.entrySet()) {
+      String blobKcv = me.getValue().blobKcvHex();
+      if (!kcvs.containsKey(blobKcv.toLowerCase(java.util.Locale.ROOT))) {
+        throw new HsmException("DKEK mismatch: " + dir.resolve(me.getKey().file())
+            + " was wrapped under the KEK with KCV " + blobKcv + ", which neither the target's"
+            + " DKEK nor a complete key domain of it has; nothing was changed", null);
+      }
+    }
+  }
+
+  private void checkAgainstDomain(Path dir, Manifest m, Map<Entry, WrapFile> files, int domain)
+      throws IOException, HsmException {
+    Optional<DkekStatus> kek = session.domainStatus(domain);
+    if (kek.isEmpty() || !kek.get().complete()) {
       throw new HsmException(domain == 0
           ? "the target device has no complete DKEK; initialize it with DKEK "
               + "shares and import the same shares first"
           : "key domain " + domain + " of the target has no complete KEK; create it and import"
               + " the same shares first", null);
     }
-    if (!dkek.get().kcvHex().equalsIgnoreCase(m.kcv())) {
-      throw new HsmException((domain == 0 ? "DKEK" : "key domain " + domain) + " mismatch: the target's KCV is " + dkek.get().kcvHex()
-          + ", the backup's is " + m.kcv() + "; nothing was changed", null);
-    }
+    String what = domain == 0 ? "DKEK" : "key domain " + domain;
     for (var me : files.entrySet()) {
       String blobKcv = me.getValue().blobKcvHex();
-      if (!blobKcv.equalsIgnoreCase(dkek.get().kcvHex())) {
-        throw new HsmException(dir.resolve(me.getKey().file()) + " was wrapped under the DKEK with"
-            + " KCV " + blobKcv + ", not the backup's " + m.kcv() + "; nothing was changed", null);
+      if (!blobKcv.equalsIgnoreCase(kek.get().kcvHex())) {
+        throw new HsmException(what + " mismatch: " + dir.resolve(me.getKey().file())
+            + " was wrapped under the KEK with KCV " + blobKcv + ", the target's " + what
+            + " has KCV " + kek.get().kcvHex() + "; nothing was changed", null);
       }
     }
+  }
+
+  private List<Entry> restoreChecked(
+      Manifest m, Map<Entry, WrapFile> files, boolean force, boolean verify)
+      throws IOException, HsmException {
     TreeSet<Integer> used = keys.keyRefs();
     Map<Integer, WrapFile> replaced = new LinkedHashMap<>();
     for (Entry e : m.keys()) {
