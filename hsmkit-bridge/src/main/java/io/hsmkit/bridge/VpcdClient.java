@@ -276,17 +276,17 @@ public final class VpcdClient {
   private void serve(Socket s) throws IOException {
     InputStream in = s.getInputStream();
     OutputStream out = s.getOutputStream();
-    boolean quickAck = supportsQuickAck(s);
+    FrameReader reader = new FrameReader(s, supportsQuickAck(s), in);
     byte[] header = new byte[2];
     while (!stopping) {
-      readFully(s, quickAck, in, header, true);
+      reader.readFully(header, true);
       int length = ((header[0] & 0xFF) << 8) | (header[1] & 0xFF);
       if (length == 0) {
         LOG.log(Level.WARNING, "ignoring a zero-length frame from vpcd");
         continue;
       }
       if (length > config.maxCommandLength()) {
-        skipFully(s, quickAck, in, length);
+        reader.skipFully(length);
         LOG.log(
             Level.WARNING,
             "command of {0} bytes exceeds the limit of {1}; answered 6700",
@@ -296,10 +296,10 @@ public final class VpcdClient {
         continue;
       }
       byte[] frame = new byte[length];
-      readFully(s, quickAck, in, frame, false);
+      reader.readFully(frame, false);
       if (length == 1) {
         if (control(frame[0] & 0xFF, out)) {
-          awaitNextFrame(in);
+          awaitNextFrame(reader);
         }
       } else {
         long read = timeLog == null ? 0 : System.nanoTime();
@@ -307,7 +307,7 @@ public final class VpcdClient {
         if (timeLog != null) {
           timeLog.record(frame[1] & 0xFF, read, System.nanoTime());
         }
-        awaitNextFrame(in);
+        awaitNextFrame(reader);
       }
     }
   }
@@ -318,12 +318,12 @@ public final class VpcdClient {
    * Each poll yields the core ({@code sched_yield}): on a busy machine pcscd and the client, which
    * must run before the next command can come, are not kept waiting behind the spin.
    */
-  private void awaitNextFrame(InputStream in) throws IOException {
+  private void awaitNextFrame(FrameReader reader) throws IOException {
     if (spinNanos <= 0) {
       return;
     }
     long start = System.nanoTime();
-    while (in.available() == 0 && !stopping) {
+    while (!reader.ready() && !stopping) {
       if (System.nanoTime() - start >= spinNanos) {
         return;
       }
@@ -404,41 +404,72 @@ public final class VpcdClient {
   }
 
   /**
-   * Reads exactly {@code buf.length} bytes. An end of stream before the first byte of a frame
-   * header is a clean close ({@link EOFException}); within a frame it is a torn frame (also EOF).
+   * Reads the socket in chunks and hands out frames from them: vpcd's length and payload (two
+   * sends) are usually both there when the thread wakes, and one read instead of two saves a
+   * read and a {@code TCP_QUICKACK} call per APDU (BENCHMARKS.md, "hsmkit's hop").
    */
-  private static void readFully(
-      Socket s, boolean quickAck, InputStream in, byte[] buf, boolean frameStart)
-      throws IOException {
-    int off = 0;
-    while (off < buf.length) {
-      if (quickAck) {
-        s.setOption(ExtendedSocketOptions.TCP_QUICKACK, Boolean.TRUE);
-      }
-      int n = in.read(buf, off, buf.length - off);
-      if (n < 0) {
-        throw new EOFException(
-            frameStart && off == 0
-                ? "end of stream"
-                : "end of stream inside a frame (" + off + " of " + buf.length + " bytes)");
-      }
-      off += n;
-    }
-  }
+  private static final class FrameReader {
+    private final Socket socket;
+    private final boolean quickAck;
+    private final InputStream in;
+    private final byte[] buf = new byte[MAX_FRAME + 2];
+    private int pos;
+    private int lim;
 
-  private static void skipFully(Socket s, boolean quickAck, InputStream in, int length)
-      throws IOException {
-    byte[] sink = new byte[Math.min(length, 8192)];
-    int left = length;
-    while (left > 0) {
+    FrameReader(Socket socket, boolean quickAck, InputStream in) {
+      this.socket = socket;
+      this.quickAck = quickAck;
+      this.in = in;
+    }
+
+    /** True if a byte is buffered or the socket has one to read. */
+    boolean ready() throws IOException {
+      return pos < lim || in.available() > 0;
+    }
+
+    /**
+     * Reads exactly {@code dst.length} bytes. An end of stream before the first byte of a frame
+     * header is a clean close ({@link EOFException}); within a frame it is a torn frame (also EOF).
+     */
+    void readFully(byte[] dst, boolean frameStart) throws IOException {
+      int off = 0;
+      while (off < dst.length) {
+        if (pos == lim && !fill()) {
+          throw new EOFException(
+              frameStart && off == 0
+                  ? "end of stream"
+                  : "end of stream inside a frame (" + off + " of " + dst.length + " bytes)");
+        }
+        int n = Math.min(lim - pos, dst.length - off);
+        System.arraycopy(buf, pos, dst, off, n);
+        pos += n;
+        off += n;
+      }
+    }
+
+    void skipFully(int length) throws IOException {
+      int left = length;
+      while (left > 0) {
+        if (pos == lim && !fill()) {
+          throw new EOFException("end of stream inside an oversized frame");
+        }
+        int n = Math.min(lim - pos, left);
+        pos += n;
+        left -= n;
+      }
+    }
+
+    private boolean fill() throws IOException {
       if (quickAck) {
-        s.setOption(ExtendedSocketOptions.TCP_QUICKACK, Boolean.TRUE);
+        socket.setOption(ExtendedSocketOptions.TCP_QUICKACK, Boolean.TRUE);
       }
-      int n = in.read(sink, 0, Math.min(left, sink.length));
+      int n = in.read(buf, 0, buf.length);
       if (n < 0) {
-        throw new EOFException("end of stream inside an oversized frame");
+        return false;
       }
-      left -= n;
+      pos = 0;
+      lim = n;
+      return true;
     }
   }
 

@@ -46,7 +46,8 @@ class HostileKeyCommandProperties {
   private static final byte[] NIST_TAG = HEX.parseHex("070a16b46b4d4144f79bdd9dd04a287c");
 
   private static final Set<Integer> ENVELOPE = Set.of(0x6700, 0x6E00, 0x6D00);
-  private static final Set<Integer> GSK_SW = Set.of(0x9000, 0x6A80, 0x6A86);
+  // 6A88: tag 92 names a key-domain slot that holds no domain (docs/protocol.md#key-domains)
+  private static final Set<Integer> GSK_SW = Set.of(0x9000, 0x6A80, 0x6A86, 0x6A88);
   private static final Set<Integer> CIPHER_SW = Set.of(0x9000, 0x6A80, 0x6A81, 0x6A86, 0x6A88);
   private static final Set<Integer> DERIVE_SW =
       Set.of(0x9000, 0x6A80, 0x6A86, 0x6A88, 0x6A89, 0x6985);
