@@ -188,7 +188,7 @@ reserve() { # spin-us tag
   "$out/p11bench" keys "$opensc" hsmkit1 >/dev/null 2>&1 || { sleep 3; "$out/p11bench" keys "$opensc" hsmkit1 >/dev/null; }
 }
 if want spin; then
-  default_spin=$("$root/hsmkit" serve --help | tr '\n' ' ' | sed -n 's/.*--spin-us=N.*default: *\([0-9]*\)).*/\1/p')
+  default_spin=$("$root/hsmkit" serve --help | tr '\n' ' ' | grep -o 'spin-us=N  [^)]*default: *[0-9]*' | grep -o '[0-9]*$')
   [[ -n "$default_spin" ]] || { say "cannot read the default of serve --spin-us"; exit 1; }
   say "spin $spin us and off: $rounds rounds x $seconds s per load"
   spin_ops=ecdsa-p256,sha256-rsa-pkcs-2048

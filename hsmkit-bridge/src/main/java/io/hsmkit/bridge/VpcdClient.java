@@ -38,11 +38,13 @@ import jdk.net.ExtendedSocketOptions;
  * <p>Latency: vpcd writes the length and the payload with two {@code send()} calls, so with
  * Nagle's algorithm on its side and delayed ACKs on ours every APDU would wait ~40 ms. The client
  * therefore sets {@code TCP_NODELAY} and sets {@code TCP_QUICKACK} before <em>every</em> read
- * (Linux clears it again after use), and writes each reply frame with one {@code write()}. After
- * each answer it polls the socket for up to {@link Config#spin()} before blocking again: the next
- * APDU of a PKCS#11 operation usually follows within tens of microseconds, and a thread woken from
- * a blocking read on an idle machine pays more than that (BENCHMARKS.md, "hsmkit's hop"). The spin
- * is bounded per answer, so a card nobody talks to costs no CPU.
+ * (Linux clears it again after use), and writes each reply frame with one {@code write()}. It
+ * reads the socket in chunks, so a length and its payload usually cost one read. Optionally it
+ * polls the socket for up to {@link Config#spin()} after each answer before blocking again; that
+ * is off by default because, measured, it did not pay: the next command of a PKCS#11 operation
+ * comes 110-140 µs after an answer, and the wake-up a spin saves is a small part of hsmkit's
+ * time (BENCHMARKS.md, "Idle and busy"). The spin is bounded per answer, so a card nobody talks
+ * to costs no CPU either way.
  *
  * <p>Logging uses {@link System.Logger}: connections at INFO, retries at DEBUG, APDU headers and
  * status words at TRACE. APDU data never appears in a log: it carries PINs and keys.
@@ -76,7 +78,7 @@ public final class VpcdClient {
       int maxCommandLength,
       Duration spin) {
 
-    /** The default {@link #spin()}; its measurement is in BENCHMARKS.md. */
+    /** The default {@link #spin()}: none (BENCHMARKS.md, "Idle and busy", measured it on and off). */
     public static final Duration DEFAULT_SPIN = Duration.ZERO;
 
     /** The longest spin allowed: beyond it a busy wait costs more than any wake-up. */
@@ -406,7 +408,7 @@ public final class VpcdClient {
   /**
    * Reads the socket in chunks and hands out frames from them: vpcd's length and payload (two
    * sends) are usually both there when the thread wakes, and one read instead of two saves a
-   * read and a {@code TCP_QUICKACK} call per APDU (BENCHMARKS.md, "hsmkit's hop").
+   * read and a {@code TCP_QUICKACK} call per APDU (BENCHMARKS.md, "Idle and busy").
    */
   private static final class FrameReader {
     private final Socket socket;

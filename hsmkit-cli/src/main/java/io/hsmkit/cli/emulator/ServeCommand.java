@@ -74,8 +74,8 @@ public final class ServeCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "After each answer, poll for the next APDU for up to N microseconds before sleeping"
-              + " (0 = off, at most 10000; default: ${DEFAULT-VALUE}). Saves a wake-up per APDU;"
-              + " costs CPU only while APDUs flow (BENCHMARKS.md).")
+              + " (0 = off, at most 10000; default: ${DEFAULT-VALUE}: measured, it did not pay;"
+              + " BENCHMARKS.md). Costs CPU only while APDUs flow.")
   long spinMicros = VpcdClient.Config.DEFAULT_SPIN.toNanos() / 1000;
 
   @Option(
