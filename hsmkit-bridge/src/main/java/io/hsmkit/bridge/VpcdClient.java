@@ -38,13 +38,12 @@ import jdk.net.ExtendedSocketOptions;
  * <p>Latency: vpcd writes the length and the payload with two {@code send()} calls, so with
  * Nagle's algorithm on its side and delayed ACKs on ours every APDU would wait ~40 ms. The client
  * therefore sets {@code TCP_NODELAY} and sets {@code TCP_QUICKACK} before <em>every</em> read
- * (Linux clears it again after use), and writes each reply frame with one {@code write()}. It
- * reads the socket in chunks, so a length and its payload usually cost one read. Optionally it
- * polls the socket for up to {@link Config#spin()} after each answer before blocking again; that
- * is off by default because, measured, it did not pay: the next command of a PKCS#11 operation
- * comes 110-140 µs after an answer, and the wake-up a spin saves is a small part of hsmkit's
- * time (BENCHMARKS.md, "Idle and busy"). The spin is bounded per answer, so a card nobody talks
- * to costs no CPU either way.
+ * (Linux clears it again after use), and writes each reply frame with one {@code write()}.
+ * Optionally it polls the socket for up to {@link Config#spin()} after each answer before blocking
+ * again; that is off by default because, measured, it did not pay: the next command of a PKCS#11
+ * operation comes 110-140 µs after an answer, and the wake-up a spin saves is a small part of
+ * hsmkit's time (BENCHMARKS.md, "Idle and busy"). The spin is bounded per answer, so a card nobody
+ * talks to costs no CPU either way.
  *
  * <p>Logging uses {@link System.Logger}: connections at INFO, retries at DEBUG, APDU headers and
  * status words at TRACE. APDU data never appears in a log: it carries PINs and keys.
@@ -278,17 +277,17 @@ public final class VpcdClient {
   private void serve(Socket s) throws IOException {
     InputStream in = s.getInputStream();
     OutputStream out = s.getOutputStream();
-    FrameReader reader = new FrameReader(s, supportsQuickAck(s), in);
+    boolean quickAck = supportsQuickAck(s);
     byte[] header = new byte[2];
     while (!stopping) {
-      reader.readFully(header, true);
+      readFully(s, quickAck, in, header, true);
       int length = ((header[0] & 0xFF) << 8) | (header[1] & 0xFF);
       if (length == 0) {
         LOG.log(Level.WARNING, "ignoring a zero-length frame from vpcd");
         continue;
       }
       if (length > config.maxCommandLength()) {
-        reader.skipFully(length);
+        skipFully(s, quickAck, in, length);
         LOG.log(
             Level.WARNING,
             "command of {0} bytes exceeds the limit of {1}; answered 6700",
@@ -298,10 +297,10 @@ public final class VpcdClient {
         continue;
       }
       byte[] frame = new byte[length];
-      reader.readFully(frame, false);
+      readFully(s, quickAck, in, frame, false);
       if (length == 1) {
         if (control(frame[0] & 0xFF, out)) {
-          awaitNextFrame(reader);
+          awaitNextFrame(in);
         }
       } else {
         long read = timeLog == null ? 0 : System.nanoTime();
@@ -309,7 +308,7 @@ public final class VpcdClient {
         if (timeLog != null) {
           timeLog.record(frame[1] & 0xFF, read, System.nanoTime());
         }
-        awaitNextFrame(reader);
+        awaitNextFrame(in);
       }
     }
   }
@@ -320,12 +319,12 @@ public final class VpcdClient {
    * Each poll yields the core ({@code sched_yield}): on a busy machine pcscd and the client, which
    * must run before the next command can come, are not kept waiting behind the spin.
    */
-  private void awaitNextFrame(FrameReader reader) throws IOException {
+  private void awaitNextFrame(InputStream in) throws IOException {
     if (spinNanos <= 0) {
       return;
     }
     long start = System.nanoTime();
-    while (!reader.ready() && !stopping) {
+    while (in.available() == 0 && !stopping) {
       if (System.nanoTime() - start >= spinNanos) {
         return;
       }
@@ -406,72 +405,41 @@ public final class VpcdClient {
   }
 
   /**
-   * Reads the socket in chunks and hands out frames from them: vpcd's length and payload (two
-   * sends) are usually both there when the thread wakes, and one read instead of two saves a
-   * read and a {@code TCP_QUICKACK} call per APDU (BENCHMARKS.md, "Idle and busy").
+   * Reads exactly {@code buf.length} bytes. An end of stream before the first byte of a frame
+   * header is a clean close ({@link EOFException}); within a frame it is a torn frame (also EOF).
    */
-  private static final class FrameReader {
-    private final Socket socket;
-    private final boolean quickAck;
-    private final InputStream in;
-    private final byte[] buf = new byte[MAX_FRAME + 2];
-    private int pos;
-    private int lim;
-
-    FrameReader(Socket socket, boolean quickAck, InputStream in) {
-      this.socket = socket;
-      this.quickAck = quickAck;
-      this.in = in;
-    }
-
-    /** True if a byte is buffered or the socket has one to read. */
-    boolean ready() throws IOException {
-      return pos < lim || in.available() > 0;
-    }
-
-    /**
-     * Reads exactly {@code dst.length} bytes. An end of stream before the first byte of a frame
-     * header is a clean close ({@link EOFException}); within a frame it is a torn frame (also EOF).
-     */
-    void readFully(byte[] dst, boolean frameStart) throws IOException {
-      int off = 0;
-      while (off < dst.length) {
-        if (pos == lim && !fill()) {
-          throw new EOFException(
-              frameStart && off == 0
-                  ? "end of stream"
-                  : "end of stream inside a frame (" + off + " of " + dst.length + " bytes)");
-        }
-        int n = Math.min(lim - pos, dst.length - off);
-        System.arraycopy(buf, pos, dst, off, n);
-        pos += n;
-        off += n;
-      }
-    }
-
-    void skipFully(int length) throws IOException {
-      int left = length;
-      while (left > 0) {
-        if (pos == lim && !fill()) {
-          throw new EOFException("end of stream inside an oversized frame");
-        }
-        int n = Math.min(lim - pos, left);
-        pos += n;
-        left -= n;
-      }
-    }
-
-    private boolean fill() throws IOException {
+  private static void readFully(
+      Socket s, boolean quickAck, InputStream in, byte[] buf, boolean frameStart)
+      throws IOException {
+    int off = 0;
+    while (off < buf.length) {
       if (quickAck) {
-        socket.setOption(ExtendedSocketOptions.TCP_QUICKACK, Boolean.TRUE);
+        s.setOption(ExtendedSocketOptions.TCP_QUICKACK, Boolean.TRUE);
       }
-      int n = in.read(buf, 0, buf.length);
+      int n = in.read(buf, off, buf.length - off);
       if (n < 0) {
-        return false;
+        throw new EOFException(
+            frameStart && off == 0
+                ? "end of stream"
+                : "end of stream inside a frame (" + off + " of " + buf.length + " bytes)");
       }
-      pos = 0;
-      lim = n;
-      return true;
+      off += n;
+    }
+  }
+
+  private static void skipFully(Socket s, boolean quickAck, InputStream in, int length)
+      throws IOException {
+    byte[] sink = new byte[Math.min(length, 8192)];
+    int left = length;
+    while (left > 0) {
+      if (quickAck) {
+        s.setOption(ExtendedSocketOptions.TCP_QUICKACK, Boolean.TRUE);
+      }
+      int n = in.read(sink, 0, Math.min(left, sink.length));
+      if (n < 0) {
+        throw new EOFException("end of stream inside an oversized frame");
+      }
+      left -= n;
     }
   }
 
