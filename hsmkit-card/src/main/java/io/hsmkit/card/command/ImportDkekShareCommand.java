@@ -132,11 +132,18 @@ final class ImportDkekShareCommand implements CommandHandler {
     }
   }
 
-  /** SHA-256 over a label, the card's vault salt and the share, cut to 16 bytes. */
   private static byte[] digest(CardState s, byte[] share) {
+    return shareDigest(s, "hsmkit dkek share digest", share);
+  }
+
+  /**
+   * SHA-256 over a label, the card's vault salt and the share, cut to 16 bytes; also the key
+   * domains' share digest, with their own label.
+   */
+  static byte[] shareDigest(CardState s, String label, byte[] share) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update("hsmkit dkek share digest".getBytes(StandardCharsets.US_ASCII));
+      md.update(label.getBytes(StandardCharsets.US_ASCII));
       if (s.vault() != null) {
         md.update(s.vault().salt());
       }
@@ -146,7 +153,7 @@ final class ImportDkekShareCommand implements CommandHandler {
     }
   }
 
-  private static boolean isZero(byte[] b) {
+  static boolean isZero(byte[] b) {
     int acc = 0;
     for (byte x : b) {
       acc |= x;

@@ -11,9 +11,7 @@ import io.hsmkit.card.seal.Keyring;
 import io.hsmkit.card.state.CardState;
 import io.hsmkit.card.state.KeyDomain;
 import io.hsmkit.card.state.StateDraft;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -127,7 +125,7 @@ final class ManageKeyDomainCommand implements CommandHandler {
         byte[] mk = ctx.masterKey();
         acc = Keyring.openDomainKek(mk, d, dom.sealed());
         next = Dkek.combine(acc, share);
-        if (isZero(share) || isZero(next)) {
+        if (ImportDkekShareCommand.isZero(share) || ImportDkekShareCommand.isZero(next)) {
           throw new SwException(StatusWord.WRONG_DATA); // SECURITY.md "Degenerate DKEKs"
         }
         List<byte[]> digests = new ArrayList<>(dom.shareDigests());
@@ -237,23 +235,6 @@ final class ManageKeyDomainCommand implements CommandHandler {
 
   /** As the DKEK's share digests, with the domain number bound in. */
   private static byte[] digest(CardState s, int d, byte[] share) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(("hsmkit key domain " + d + " share digest").getBytes(StandardCharsets.US_ASCII));
-      if (s.vault() != null) {
-        md.update(s.vault().salt());
-      }
-      return Arrays.copyOf(md.digest(share), 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static boolean isZero(byte[] b) {
-    int acc = 0;
-    for (byte x : b) {
-      acc |= x;
-    }
-    return acc == 0;
+    return ImportDkekShareCommand.shareDigest(s, "hsmkit key domain " + d + " share digest", share);
   }
 }
