@@ -24,11 +24,13 @@
 
 static const unsigned char ATR[] = {0x3B, 0x80, 0x80, 0x01, 0x01};
 
-static int read_full(int fd, unsigned char *buf, size_t n) {
+/* TCP_QUICKACK before the length's read, and before a payload's read only when it comes in parts:
+ * exactly what VpcdClient does, so that the floor measures the same socket protocol. */
+static int read_full(int fd, unsigned char *buf, size_t n, int frame_start) {
   size_t got = 0;
   while (got < n) {
     int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+    if (frame_start || got > 0) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
     ssize_t r = read(fd, buf + got, n - got);
     if (r <= 0) {
       if (r < 0 && errno == EINTR) continue;
@@ -52,10 +54,10 @@ static void serve(int fd) {
   static const unsigned char ok[] = {0x90, 0x00}, not_found[] = {0x6A, 0x82};
   for (;;) {
     unsigned char len[2];
-    if (read_full(fd, len, 2) < 0) return;
+    if (read_full(fd, len, 2, 1) < 0) return;
     size_t n = ((size_t)len[0] << 8) | len[1];
     if (n == 0) continue;
-    if (read_full(fd, frame, n) < 0) return;
+    if (read_full(fd, frame, n, 0) < 0) return;
     if (n == 1) {
       if (frame[0] == 0x04 && send_frame(fd, ATR, sizeof ATR) < 0) return;
       continue;

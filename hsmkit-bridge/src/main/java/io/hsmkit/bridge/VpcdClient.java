@@ -37,8 +37,13 @@ import jdk.net.ExtendedSocketOptions;
  *
  * <p>Latency: vpcd writes the length and the payload with two {@code send()} calls, so with
  * Nagle's algorithm on its side and delayed ACKs on ours every APDU would wait ~40 ms. The client
- * therefore sets {@code TCP_NODELAY} and sets {@code TCP_QUICKACK} before <em>every</em> read
- * (Linux clears it again after use), and writes each reply frame with one {@code write()}.
+ * therefore sets {@code TCP_NODELAY}, sets {@code TCP_QUICKACK} before reading each frame's length
+ * (Linux clears it again after use), so that the length is acknowledged at once and vpcd's Nagle
+ * releases the payload, and writes each reply frame with one {@code write()}, which carries the
+ * payload's acknowledgement. The payload's first read goes without it: a pure ACK there cost ~4 µs
+ * per APDU for nothing (BENCHMARKS.md, "Idle and busy"); only a payload that arrives in parts
+ * (larger than one segment) gets {@code TCP_QUICKACK} before each further read, so Nagle never
+ * holds its tail.
  * Optionally it polls the socket for up to {@link Config#spin()} after each answer before blocking
  * again; that is off by default because, measured, it did not pay: the next command of a PKCS#11
  * operation comes 110-140 µs after an answer, and the wake-up a spin saves is a small part of
@@ -413,7 +418,8 @@ public final class VpcdClient {
       throws IOException {
     int off = 0;
     while (off < buf.length) {
-      if (quickAck) {
+      // The length always (vpcd's Nagle waits for its ACK); the payload only when it comes in parts.
+      if (quickAck && (frameStart || off > 0)) {
         s.setOption(ExtendedSocketOptions.TCP_QUICKACK, Boolean.TRUE);
       }
       int n = in.read(buf, off, buf.length - off);
