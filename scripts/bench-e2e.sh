@@ -17,7 +17,8 @@
 #     SOFTHSM2_CONF and token directory in the temporary directory) and runs the same operations,
 #     keys and message on both, alternating which goes first each round; then GET CHALLENGE with
 #     SCardTransmit to the card and to vpcd-null, a virtual card that answers 9000 to everything
-#     (the floor: the raw PC/SC round trip), plain and inside SCardBeginTransaction/End.
+#     (the floor: the raw PC/SC round trip; card and floor in one window, one APDU each in turn),
+#     plain and inside SCardBeginTransaction/End.
 #   - loads: every round runs once idle and once under each background load of LIST (N busy
 #     loops at nice 19, started before and stopped by PID after), the order rotating per round;
 #     `hsmkit serve --apdu-times` records when each APDU arrived and was answered, so the report
