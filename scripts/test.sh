@@ -11,3 +11,8 @@ scripts/install-test-deps.sh
 opensc27="$(scripts/opensc-build.sh)"
 mvn -B -ntp install -Pdist -Dhsmkit.opensc27.prefix="$opensc27" "$@"
 scripts/dist-check.sh
+# The launcher makes its class-data archive once per build from a training run (BENCHMARKS.md,
+# "CLI start-up"); a training run that stops working must not go unnoticed.
+rm -f hsmkit-cli/target/hsmkit-cli.jsa hsmkit-cli/target/hsmkit-cli.jsa.failed
+./hsmkit --version >/dev/null
+[[ -f hsmkit-cli/target/hsmkit-cli.jsa ]] || { echo "test: ./hsmkit made no class-data archive" >&2; exit 1; }
