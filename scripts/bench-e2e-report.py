@@ -130,6 +130,7 @@ def paired_ratio(a, b):
 
 def ops_section(w, runs, card, notes, apdus, floor_ns, card_apdu_ns, trans_ns, speed):
     """The PKCS#11 table and where the time goes; fills speed[op] = (ratio, iqr, hsmkit ns, softhsm ns)."""
+    over_ns = over_floor(runs)
     w("One C client (`p11bench`) loads both PKCS#11 modules and runs the same calls with keys of the "
       "same types on the same 256-byte message: **hsmkit** = opensc-pkcs11.so → pcscd → vpcd → "
       "`./hsmkit serve` (TCP on 127.0.0.1); **SoftHSMv2** = libsofthsm2.so in the client's process, "
@@ -166,7 +167,7 @@ def ops_section(w, runs, card, notes, apdus, floor_ns, card_apdu_ns, trans_ns, s
     w("#### Where the time goes")
     w("")
     w("Per operation: the PC/SC round trips (APDUs × floor), what hsmkit's transport and dispatch "
-      "add per APDU (GET CHALLENGE to the card minus the floor: the Java vpcd client, framing and "
+      "add per APDU (GET CHALLENGE to the card minus the floor, within each pair: the Java vpcd client, framing and "
       "command dispatch), and the rest: the card's crypto (in-process figures above) plus OpenSC's "
       "own work on the host (PKCS#11 session and object lookup, PC/SC transactions: "
       "SCardBeginTransaction / SCardEndTransaction are pcscd round trips too).")
@@ -179,7 +180,7 @@ def ops_section(w, runs, card, notes, apdus, floor_ns, card_apdu_ns, trans_ns, s
         total = speed[op][2]
         n = apdus[op]
         pcsc = n * floor_ns
-        extra = n * max(0.0, card_apdu_ns - floor_ns)
+        extra = n * max(0.0, over_ns)
         w(f"| {op} | {ms(total)} | {ms(pcsc)} | {ms(extra)} | {ms(max(0.0, total - pcsc - extra))} |")
     w("")
 
@@ -194,6 +195,16 @@ def load_name(ld):
 def paired_diff(a, b):
     """Median over rounds of a[r] - b[r]."""
     return med([a[r] - b[r] for r in a if r in b])
+
+
+def over_floor(runs):
+    """hsmkit's transport per APDU: the median over rounds of p11bench's per-pair medians
+    (card − floor of the same pair); results of a p11bench without them: card − floor per round."""
+    pairs = runs.get(("apdu-over-floor", "card"), {})
+    if pairs:
+        return med(list(pairs.values()))
+    return paired_diff(runs.get(("apdu-get-challenge", "card"), {}),
+                       runs.get(("apdu-get-challenge", "floor"), {}))
 
 
 def at_load(byload, served, typ, ld, card):
@@ -212,7 +223,7 @@ def at_load(byload, served, typ, ld, card):
             ops[op] = (med(list(a.values())),) + paired_ratio(b, a)
     return {
         "floor": med(list(fl.values())), "trans": med(list(tr.values())),
-        "card": med(list(ca.values())), "over": paired_diff(ca, fl),
+        "card": med(list(ca.values())), "over": over_floor(runs),
         "serve_gc": med([v[0] for v in gc.values()]),
         "serve_ec": med([v[0] for v in ec.values()]),
         "gap50": med([v[1] for v in ec.values()]), "gap90": med([v[2] for v in ec.values()]),
@@ -244,7 +255,8 @@ def loads_table(w, loads, figs):
       "that many of the cores), the order rotating per round. **floor** and **in transaction** "
       "are GET CHALLENGE to vpcd-null (plain, and inside SCardBeginTransaction/End as OpenSC "
       "sends every command); **card** is the same APDU to the emulated card; **over floor** = "
-      "card − floor per round (hsmkit's transport: the JVM's wake-up, vpcd framing, dispatch); "
+      "card − floor, the median of the differences within each pair of APDUs (one to each in "
+      "turn), median over rounds (hsmkit's transport: the JVM's wake-up, vpcd framing, dispatch); "
       "**serve** = what `hsmkit serve` itself spends per APDU, frame read to answer written "
       "(`--apdu-times`), for GET CHALLENGE and inside ECDSA; **gap** = answer written to the "
       "next command read during ECDSA (median / 90th percentile): the time pcscd and OpenSC "

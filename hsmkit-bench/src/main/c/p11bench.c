@@ -314,6 +314,11 @@ static int cmp_u64(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
 #define MAXN 200000
 static uint64_t samples[MAXN];
 /* CLOCK_MONOTONIC span of the last measurement: lines it up with `hsmkit serve --apdu-times`. */
@@ -434,10 +439,15 @@ static void report(const char *op, const char *side, int round, size_t n) {
 /* GET CHALLENGE to the floor and to the card in one window, one APDU to each in turn (the order
  * swapped every pair), so both see the same moment and load: measured one after the other, half a
  * second each, the drift of a noisy machine between the two windows (±25 µs per round seen) was
- * larger than the few µs the difference is about. Reports the floor's line, then the card's. */
+ * larger than the few µs the difference is about. Reports the floor's line, the card's, and the
+ * median of the per-pair differences (card − floor of the same pair, apdu-over-floor): on a
+ * jittery host the floor's median moves by more between samples than the two APDUs of one pair
+ * differ, so the difference of the two medians swings (2.6-8.6 µs over ten 5,000-pair samples
+ * seen) where the paired median holds (2.5-5.5 µs). */
 static void measure_apdu_pair(reader_t *f, reader_t *c, double seconds, int round) {
   static const unsigned char get_challenge[] = {0x00, 0x84, 0x00, 0x00, 0x08};
   static uint64_t card_samples[MAXN];
+  static int64_t diffs[MAXN];
   uint64_t budget = (uint64_t)(seconds * 1e9), spent = 0;
   size_t n = 0;
   window_t0 = now_ns();
@@ -457,9 +467,15 @@ static void measure_apdu_pair(reader_t *f, reader_t *c, double seconds, int roun
     n++;
   }
   window_t1 = now_ns();
+  for (size_t i = 0; i < n; i++) diffs[i] = (int64_t)card_samples[i] - (int64_t)samples[i];
   report("apdu-get-challenge", "floor", round, n);
   memcpy(samples, card_samples, n * sizeof samples[0]);
   report("apdu-get-challenge", "card", round, n);
+  qsort(diffs, n, sizeof diffs[0], cmp_i64);
+  int64_t d = n % 2 ? diffs[n / 2] : (diffs[n / 2 - 1] + diffs[n / 2]) / 2;
+  printf("R\tapdu-over-floor\tcard\t%d\t%zu\t%lld\t%llu\t%llu\n", round, n, (long long)d,
+         (unsigned long long)window_t0, (unsigned long long)window_t1);
+  fflush(stdout);
 }
 
 static int cmd_run(int rounds, double seconds, char *ops, const char *pa, const char *la,
