@@ -3,16 +3,11 @@ package io.hsmkit.client.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hsmkit.apdu.ApduTransport;
-import io.hsmkit.card.CardEnvironment;
-import io.hsmkit.card.CardOs;
 import io.hsmkit.client.HsmException;
-import io.hsmkit.client.InitializeRequest;
 import io.hsmkit.client.KeyTypeException;
 import io.hsmkit.client.SmartCardHsmSession;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** AES keys through the client API against the in-JVM card. */
 class AesKeysTest {
-  static final byte[] PIN = "648219".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] PIN = LoggedInCard.PIN;
 
   SmartCardHsmSession session;
   KeyManager km;
@@ -29,11 +24,7 @@ class AesKeysTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    CardOs card = CardOs.inMemory(CardEnvironment.system());
-    ApduTransport t = card::process;
-    session = new SmartCardHsmSession(t);
-    session.initialize(new InitializeRequest(HexFormat.of().parseHex("3537363231383830"), PIN, 1, 3, null));
-    session.verifyPin(PIN);
+    session = LoggedInCard.session();
     km = new KeyManager(session);
     ops = new KeyOperations(session);
   }

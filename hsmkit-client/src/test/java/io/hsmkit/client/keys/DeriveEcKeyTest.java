@@ -3,31 +3,21 @@ package io.hsmkit.client.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hsmkit.apdu.TlvWriter;
-import io.hsmkit.card.CardEnvironment;
-import io.hsmkit.card.CardOs;
-import io.hsmkit.client.InitializeRequest;
 import io.hsmkit.client.SmartCardHsmSession;
-import java.nio.charset.StandardCharsets;
 import java.security.interfaces.ECPublicKey;
-import java.util.HexFormat;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link KeyManager#deriveEc} on keys whose algorithm list limits what the derived key may do. */
 class DeriveEcKeyTest {
-  static final byte[] PIN = "648219".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] PIN = LoggedInCard.PIN;
 
   SmartCardHsmSession session;
   KeyManager km;
 
   @BeforeEach
   void setUp() throws Exception {
-    CardOs card = CardOs.inMemory(
-        CardEnvironment.system().withKdf(io.hsmkit.card.seal.KdfParams.CHEAP));
-    session = new SmartCardHsmSession(card::process);
-    session.initialize(new InitializeRequest(
-        HexFormat.of().parseHex("3537363231383830"), PIN, 1, 3, null));
-    session.verifyPin(PIN);
+    session = LoggedInCard.session();
     km = new KeyManager(session);
   }
 

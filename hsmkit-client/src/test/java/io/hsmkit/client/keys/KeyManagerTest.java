@@ -3,11 +3,7 @@ package io.hsmkit.client.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hsmkit.apdu.ApduTransport;
-import io.hsmkit.card.CardEnvironment;
-import io.hsmkit.card.CardOs;
 import io.hsmkit.client.HsmException;
-import io.hsmkit.client.InitializeRequest;
 import io.hsmkit.client.SmartCardHsmSession;
 import java.nio.charset.StandardCharsets;
 import javax.crypto.KeyAgreement;
@@ -18,7 +14,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
-import java.util.HexFormat;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
@@ -31,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Keys and mechanisms against the real card in-JVM, every result checked with the JDK or BC. */
 class KeyManagerTest {
   static final BouncyCastleProvider BC = new BouncyCastleProvider();
-  static final byte[] PIN = "648219".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] PIN = LoggedInCard.PIN;
   static final byte[] MESSAGE = "Data to sign".getBytes(StandardCharsets.US_ASCII);
 
   SmartCardHsmSession session;
@@ -40,11 +35,7 @@ class KeyManagerTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    CardOs card = CardOs.inMemory(CardEnvironment.system());
-    ApduTransport t = card::process;
-    session = new SmartCardHsmSession(t);
-    session.initialize(new InitializeRequest(HexFormat.of().parseHex("3537363231383830"), PIN, 1, 3, null));
-    session.verifyPin(PIN);
+    session = LoggedInCard.session();
     km = new KeyManager(session);
     ops = new KeyOperations(session);
   }
