@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,18 +13,6 @@ import org.junit.jupiter.api.Test;
  * AES key itself works through {@code hsmkit --token pcsc}.
  */
 class AesKeysIT extends InteropTestBase {
-  private final Map<String, String> env = new HashMap<>();
-
-  private Tool.Result pcsc(String... args) {
-    String[] all = new String[args.length + 2];
-    all[0] = "--token";
-    all[1] = "pcsc:" + Harness.READER;
-    System.arraycopy(args, 0, all, 2, args.length);
-    Tool.Result r = harness.hsmkit(env, all);
-    assertThat(r.exit()).as(r.describe()).isZero();
-    return r;
-  }
-
   @Test
   void openSc_bindsAndListsTheOtherKeys_withAnAesKeyOnTheCard() throws Exception {
     harness.awaitCard();

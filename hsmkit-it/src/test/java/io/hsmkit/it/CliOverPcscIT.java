@@ -14,8 +14,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.HashMap;
-import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import org.junit.jupiter.api.Test;
@@ -29,20 +27,10 @@ class CliOverPcscIT extends InteropTestBase {
   private static final String PIN = "358138";
   private static final String PASSWORD = "share password for the pcsc run";
 
-  private final Map<String, String> env = new HashMap<>();
-
   private Tool.Result ok(String... args) {
     Tool.Result r = harness.hsmkit(env, args);
     assertThat(r.exit()).as(r.describe()).isZero();
     return r;
-  }
-
-  private Tool.Result pcsc(String... args) {
-    String[] all = new String[args.length + 2];
-    all[0] = "--token";
-    all[1] = "pcsc:" + Harness.READER;
-    System.arraycopy(args, 0, all, 2, args.length);
-    return ok(all);
   }
 
   private PublicKey exportPublic(String id, String algorithm) throws Exception {

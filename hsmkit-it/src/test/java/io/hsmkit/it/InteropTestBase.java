@@ -1,6 +1,10 @@
 package io.hsmkit.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +28,20 @@ abstract class InteropTestBase {
 
   /** Its serial number as announced by {@code hsmkit serve}. */
   String serial;
+
+  /** The environment of {@link #pcsc}'s runs: PINs and passwords, as the runbooks pass them. */
+  final Map<String, String> env = new HashMap<>();
+
+  /** Runs {@code hsmkit --token pcsc:<reader 0> ARGS} with {@link #env} and asserts exit 0. */
+  Tool.Result pcsc(String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "--token";
+    all[1] = "pcsc:" + Harness.READER;
+    System.arraycopy(args, 0, all, 2, args.length);
+    Tool.Result r = harness.hsmkit(env, all);
+    assertThat(r.exit()).as(r.describe()).isZero();
+    return r;
+  }
 
   @BeforeAll
   static void startHarness() {

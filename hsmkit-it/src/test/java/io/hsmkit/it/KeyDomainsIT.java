@@ -9,9 +9,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,18 +19,6 @@ import org.junit.jupiter.api.Test;
  */
 class KeyDomainsIT extends InteropTestBase {
   private static final String PASSWORD = "share password for the domains run";
-
-  private final Map<String, String> env = new HashMap<>();
-
-  private Tool.Result pcsc(String... args) {
-    String[] all = new String[args.length + 2];
-    all[0] = "--token";
-    all[1] = "pcsc:" + Harness.READER;
-    System.arraycopy(args, 0, all, 2, args.length);
-    Tool.Result r = harness.hsmkit(env, all);
-    assertThat(r.exit()).as(r.describe()).isZero();
-    return r;
-  }
 
   private String kcvOf(Path share) {
     Tool.Result r = harness.hsmkit(env, "dkek", "kcv", share.toString());
