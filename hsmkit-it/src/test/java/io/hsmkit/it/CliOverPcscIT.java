@@ -27,12 +27,6 @@ class CliOverPcscIT extends InteropTestBase {
   private static final String PIN = "358138";
   private static final String PASSWORD = "share password for the pcsc run";
 
-  private Tool.Result ok(String... args) {
-    Tool.Result r = harness.hsmkit(env, args);
-    assertThat(r.exit()).as(r.describe()).isZero();
-    return r;
-  }
-
   private PublicKey exportPublic(String id, String algorithm) throws Exception {
     Path der = temp.resolve("pub-" + id + ".der");
     pcsc("keys", "export-public", "--id", id, "--format", "der", "--out", der.toString());
@@ -52,8 +46,8 @@ class CliOverPcscIT extends InteropTestBase {
     env.put("HSMKIT_DKEK_PASSWORD", PASSWORD);
     pcsc("init", "--dkek-shares", "1", "--label", "pcsc-run");
     Path share = temp.resolve("share.pbe");
-    ok("dkek", "create", share.toString());
-    String kcv = ok("dkek", "kcv", share.toString()).stdout().replaceAll("(?s).*([0-9A-F]{16}).*", "$1");
+    hsmkitOk("dkek", "create", share.toString());
+    String kcv = hsmkitOk("dkek", "kcv", share.toString()).stdout().replaceAll("(?s).*([0-9A-F]{16}).*", "$1");
     assertThat(kcv).matches("[0-9A-F]{16}");
     assertThat(pcsc("dkek", "import", share.toString()).stdout()).contains(kcv);
     Tool.Result scStatus = OpenSc.ok(OpenSc.scHsmStatus());
@@ -133,11 +127,11 @@ class CliOverPcscIT extends InteropTestBase {
     harness.serve(temp.resolve("card-b"), Harness.PORT2);
     harness.awaitCard(Harness.PORT2);
     String b = "pcsc:" + Harness.READER2;
-    ok("--token", b, "init", "--dkek-shares", "1");
-    ok("--token", b, "dkek", "import", share.toString());
-    assertThat(ok("--token", b, "restore", backup.toString(), "--verify").stdout())
+    hsmkitOk("--token", b, "init", "--dkek-shares", "1");
+    hsmkitOk("--token", b, "dkek", "import", share.toString());
+    assertThat(hsmkitOk("--token", b, "restore", backup.toString(), "--verify").stdout())
         .contains("Restored 3 keys, each verified");
-    assertThat(ok("--token", b, "keys", "list").stdout()).contains("node").contains("rsa").contains("ca");
+    assertThat(hsmkitOk("--token", b, "keys", "list").stdout()).contains("node").contains("rsa").contains("ca");
 
     // keys delete
     pcsc("keys", "delete", "--id", "02", "--force"); // no terminal here: --force, or it asks

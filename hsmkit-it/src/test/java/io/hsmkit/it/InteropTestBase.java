@@ -29,8 +29,15 @@ abstract class InteropTestBase {
   /** Its serial number as announced by {@code hsmkit serve}. */
   String serial;
 
-  /** The environment of {@link #pcsc}'s runs: PINs and passwords, as the runbooks pass them. */
+  /** The environment of {@link #hsmkitOk}'s runs: PINs and passwords, as the runbooks pass them. */
   final Map<String, String> env = new HashMap<>();
+
+  /** Runs {@code hsmkit ARGS} with {@link #env} and asserts exit 0. */
+  Tool.Result hsmkitOk(String... args) {
+    Tool.Result r = harness.hsmkit(env, args);
+    assertThat(r.exit()).as(r.describe()).isZero();
+    return r;
+  }
 
   /** Runs {@code hsmkit --token pcsc:<reader 0> ARGS} with {@link #env} and asserts exit 0. */
   Tool.Result pcsc(String... args) {
@@ -38,9 +45,7 @@ abstract class InteropTestBase {
     all[0] = "--token";
     all[1] = "pcsc:" + Harness.READER;
     System.arraycopy(args, 0, all, 2, args.length);
-    Tool.Result r = harness.hsmkit(env, all);
-    assertThat(r.exit()).as(r.describe()).isZero();
-    return r;
+    return hsmkitOk(all);
   }
 
   @BeforeAll

@@ -21,9 +21,8 @@ class KeyDomainsIT extends InteropTestBase {
   private static final String PASSWORD = "share password for the domains run";
 
   private String kcvOf(Path share) {
-    Tool.Result r = harness.hsmkit(env, "dkek", "kcv", share.toString());
-    assertThat(r.exit()).as(r.describe()).isZero();
-    return r.stdout().replaceAll("(?s).*([0-9A-F]{16}).*", "$1");
+    return hsmkitOk("dkek", "kcv", share.toString()).stdout()
+        .replaceAll("(?s).*([0-9A-F]{16}).*", "$1");
   }
 
   @Test
@@ -35,8 +34,8 @@ class KeyDomainsIT extends InteropTestBase {
     pcsc("init", "--dkek-shares", "1", "--key-domains", "2", "--label", "domains");
     Path share0 = temp.resolve("share0.pbe");
     Path share1 = temp.resolve("share1.pbe");
-    assertThat(harness.hsmkit(env, "dkek", "create", share0.toString()).exit()).isZero();
-    assertThat(harness.hsmkit(env, "dkek", "create", share1.toString()).exit()).isZero();
+    hsmkitOk("dkek", "create", share0.toString());
+    hsmkitOk("dkek", "create", share1.toString());
     String kcv0 = kcvOf(share0);
     String kcv1 = kcvOf(share1);
     assertThat(kcv0).isNotEqualTo(kcv1);
