@@ -168,8 +168,8 @@ def ops_section(w, runs, card, notes, apdus, floor_ns, card_apdu_ns, trans_ns, s
     w("")
     w("Per operation: the PC/SC round trips (APDUs × floor), what hsmkit's transport and dispatch "
       "add per APDU (GET CHALLENGE to the card minus the floor, within each pair: the Java vpcd "
-      "client, framing and command dispatch), and the rest: the card's crypto (in-process figures above) plus OpenSC's "
-      "own work on the host (PKCS#11 session and object lookup, PC/SC transactions: "
+      "client, framing and command dispatch), and the rest: the card's crypto (in-process "
+      "figures above) plus OpenSC's own work on the host (PKCS#11 session and object lookup, PC/SC transactions: "
       "SCardBeginTransaction / SCardEndTransaction are pcscd round trips too).")
     w("")
     w("| operation | total ms | APDUs × floor | hsmkit transport over floor | rest: crypto + OpenSC |")
