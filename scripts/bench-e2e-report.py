@@ -12,7 +12,8 @@ Lines of results.tsv (TAB-separated): R op side round n median_ns t0_ns t1_ns lo
 load = busy cores in the background), P<spin_us> (the same with serve --spin-us), N side note,
 J alg side round n median_ns (JcaVsSoftHsm), A op apdus, S op one|two round ops_per_s,
 C name round wall_us, I cpu_ns wall_ns (serve's CPU while idle),
-H type op side round load apdus serve_median_ns gap_p50_ns gap_p90_ns, M key value.
+H type op side round load apdus serve_median_ns gap_p50_ns gap_p90_ns work_median_ns (serve = frame
+read to answer written, work = frame read to the card's answer, before the write), M key value.
 """
 import bisect
 import statistics
@@ -64,8 +65,8 @@ def serve_times(results_path, times_paths):
     entries = []
     for path in times_paths:
         for line in open(path, encoding="ascii"):
-            a, b, _ = line.split()
-            entries.append((int(a), int(b)))
+            f = line.split()  # read answered written INS (older files: read written INS)
+            entries.append((int(f[0]), int(f[-2]), int(f[1])))
     entries.sort()
     reads = [e[0] for e in entries]
     out = []
@@ -78,12 +79,14 @@ def serve_times(results_path, times_paths):
         span = entries[i:j]
         if not span:
             continue
-        serve = [b - a for a, b in span]
+        serve = [b - a for a, b, _ in span]
+        work = [c - a for a, _, c in span]
         gaps = [span[k + 1][0] - span[k][1] for k in range(len(span) - 1)]
         out.append("\t".join(["H", f[0], f[1], f[2], f[3], f[8], str(len(span)),
                               str(int(statistics.median(serve))),
                               str(int(quantile(gaps, 0.5))) if gaps else "nan",
-                              str(int(quantile(gaps, 0.9))) if gaps else "nan"]))
+                              str(int(quantile(gaps, 0.9))) if gaps else "nan",
+                              str(int(statistics.median(work)))]))
     with open(results_path, "a", encoding="utf-8") as w:
         for line in out:
             w.write(line + "\n")
@@ -99,7 +102,7 @@ def load(path):
         if (f[0] == "R" or f[0].startswith("P")) and len(f) >= 9:
             byload[(f[0], f[8])][(f[1], f[2])][int(f[3])] = float(f[5])
         elif f[0] == "H":
-            served[(f[1], f[5])][(f[2], f[3])][int(f[4])] = tuple(float(x) for x in f[7:10])
+            served[(f[1], f[5])][(f[2], f[3])][int(f[4])] = tuple(float(x) for x in f[7:11])
         elif f[0] == "I":
             meta["idle_cpu"] = (float(f[1]), float(f[2]))
         elif f[0] in ("R", "J"):
@@ -225,6 +228,7 @@ def at_load(byload, served, typ, ld, card):
         "floor": med(list(fl.values())), "trans": med(list(tr.values())),
         "card": med(list(ca.values())), "over": over_floor(runs),
         "serve_gc": med([v[0] for v in gc.values()]),
+        "work_gc": med([v[3] for v in gc.values() if len(v) > 3]),
         "serve_ec": med([v[0] for v in ec.values()]),
         "gap50": med([v[1] for v in ec.values()]), "gap90": med([v[2] for v in ec.values()]),
         "ops": ops,
@@ -256,19 +260,24 @@ def loads_table(w, loads, figs):
       "are GET CHALLENGE to vpcd-null (plain, and inside SCardBeginTransaction/End as OpenSC "
       "sends every command); **card** is the same APDU to the emulated card; **over floor** = "
       "card − floor, the median of the differences within each pair of APDUs (one to each in "
-      "turn), median over rounds (hsmkit's transport: the JVM's wake-up, vpcd framing, dispatch); "
+      "turn, in one PC/SC context, vpcd-null and `hsmkit serve` pinned to the same CPU so that "
+      "both stand the same to pcscd), median over rounds (hsmkit's transport: the JVM's wake-up, "
+      "vpcd framing, dispatch); "
       "**serve** = what `hsmkit serve` itself spends per APDU, frame read to answer written "
-      "(`--apdu-times`), for GET CHALLENGE and inside ECDSA; **gap** = answer written to the "
+      "(`--apdu-times`), for GET CHALLENGE and inside ECDSA; **of it the card** = frame read to "
+      "the card's answer, before the write, for GET CHALLENGE (the rest is the write: the "
+      "kernel's loopback delivery, which wakes pcscd, at idle on another CPU; vpcd-null's write "
+      "pays that too); **gap** = answer written to the "
       "next command read during ECDSA (median / 90th percentile): the time pcscd and OpenSC "
       "take between two APDUs, which the spin after each answer has to cover.")
     w("")
-    w("| load | floor µs | in transaction µs | card µs | over floor µs | serve µs (GET CHALLENGE / ECDSA) | gap µs (p50 / p90) |")
-    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    w("| load | floor µs | in transaction µs | card µs | over floor µs | serve µs (GET CHALLENGE / ECDSA) | of it the card µs | gap µs (p50 / p90) |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for ld in loads:
         g = figs[ld]
         w(f"| {load_name(ld)} | {g['floor'] / 1e3:,.1f} | {g['trans'] / 1e3:,.1f} | {g['card'] / 1e3:,.1f} | "
           f"{g['over'] / 1e3:,.1f} | {g['serve_gc'] / 1e3:,.1f} / {g['serve_ec'] / 1e3:,.1f} | "
-          f"{g['gap50'] / 1e3:,.0f} / {g['gap90'] / 1e3:,.0f} |")
+          f"{g['work_gc'] / 1e3:,.1f} | {g['gap50'] / 1e3:,.0f} / {g['gap90'] / 1e3:,.0f} |")
     w("")
     w("Speed vs SoftHSMv2 at each load (median of per-round ratios ± half the IQR; hsmkit's median ms):")
     w("")

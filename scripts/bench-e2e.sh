@@ -17,8 +17,9 @@
 #     SOFTHSM2_CONF and token directory in the temporary directory) and runs the same operations,
 #     keys and message on both, alternating which goes first each round; then GET CHALLENGE with
 #     SCardTransmit to the card and to vpcd-null, a virtual card that answers 9000 to everything
-#     (the floor: the raw PC/SC round trip; card and floor in one window, one APDU each in turn),
-#     plain and inside SCardBeginTransaction/End.
+#     (the floor: the raw PC/SC round trip; card and floor in one window, one APDU each in turn,
+#     with vpcd-null and `hsmkit serve` pinned to the same CPU), plain and inside
+#     SCardBeginTransaction/End.
 #   - loads: every round runs once idle and once under each background load of LIST (N busy
 #     loops at nice 19, started before and stopped by PID after), the order rotating per round;
 #     `hsmkit serve --apdu-times` records when each APDU arrived and was answered, so the report
@@ -74,7 +75,7 @@ softhsm=/usr/lib/softhsm/libsofthsm2.so
 for f in "$opensc" "$softhsm" /usr/include/p11-kit-1/p11-kit/pkcs11.h /usr/include/PCSC/winscard.h; do
   [[ -f $f ]] || { say "$f is missing; run scripts/install-test-deps.sh"; exit 1; }
 done
-for t in gcc sc-hsm-tool expect python3; do
+for t in gcc sc-hsm-tool expect python3 taskset; do
   command -v $t >/dev/null || { say "$t is missing; run scripts/install-test-deps.sh"; exit 1; }
 done
 
@@ -151,12 +152,25 @@ sleep 1 # pcscd polls vpcd's readers every ~400 ms
 # --- operations, at each load ---------------------------------------------------------------------
 # One p11bench call per round and load (round numbers through P11BENCH_FIRST_ROUND, so the side
 # that goes first still alternates); its R lines get the load as a last field.
+# The raw round trips run with vpcd-null and the card's server pinned to one CPU: at idle each
+# process stays on the CPU it last ran on, and a hop to the other (idle) CPU costs ~25-30 us on a
+# 2-vCPU KVM guest, so unpinned the two could differ by a pair of such hops (seen: floor 35 us,
+# card 97 us in one round, both ~95 us in the next) that says nothing about hsmkit. Pinned, both
+# stand the same to pcscd and the client (which stay free). The operations run unpinned.
+pin_card_and_floor() { # cpu list
+  taskset -a -p -c "$1" "$(cat "$HSMKIT_RUN_DIR/serve-35963.pid")" >/dev/null
+  taskset -a -p -c "$1" "$null_pid" >/dev/null
+}
+all_cpus="0-$(($(nproc) - 1))" last_cpu="$(($(nproc) - 1))"
 run_round() { # round load ops record-type
   stop_load
   start_load "$2"
-  P11BENCH_FIRST_ROUND=$1 "$out/p11bench" run 1 "$seconds" "$3" "$opensc" hsmkit1 "$softhsm" softhsm \
-    "Virtual PCD 00 01" "Virtual PCD 00 00" \
-    | awk -v L="$2" -v T="$4" 'BEGIN { FS = OFS = "\t" } $1 == "R" { $1 = T; print $0, L; next } { print }' \
+  {
+    P11BENCH_FIRST_ROUND=$1 "$out/p11bench" run 1 "$seconds" "$3" "$opensc" hsmkit1 "$softhsm" softhsm
+    pin_card_and_floor "$last_cpu"
+    P11BENCH_FIRST_ROUND=$1 "$out/p11bench" apdu "$seconds" "Virtual PCD 00 01" "Virtual PCD 00 00"
+    pin_card_and_floor "$all_cpus"
+  } | awk -v L="$2" -v T="$4" 'BEGIN { FS = OFS = "\t" } $1 == "R" { $1 = T; print $0, L; next } { print }' \
     | tee -a "$results" >&2
   stop_load
 }
@@ -280,9 +294,10 @@ wall() { # name cmd... : one timed run, recorded in ms
 }
 if want status; then
 say "status: $cli_runs runs each, alternating"
-# status needs an existing token (it never creates one): a fresh card3, initialized once.
+# status needs an existing token (it never creates one): a fresh card3, initialized once, with room
+# for the DKEK shares the .pbe part imports into it.
 HSMKIT_SO_PIN=3537363231383830 HSMKIT_PIN=648219 "$root/hsmkit" --token "emulated:$tmp/card3" \
-  init --no-dkek >/dev/null 2>&1 || { say "init of card3 failed"; exit 1; }
+  init --dkek-shares 20 >/dev/null 2>&1 || { say "init of card3 failed"; exit 1; }
 for ((r = 0; r < cli_runs; r++)); do
   if ((r % 2)); then
     wall hsmkit-status "$root/hsmkit" --token "emulated:$tmp/card3" status

@@ -8,15 +8,17 @@
  *                                       P11BENCH_PIN, never argv)
  *   p11bench keys MODULE LABEL          log in and make the benchmark keys bench-rsa (RSA-2048)
  *                                       and bench-ec (P-256) unless present
- *   p11bench run ROUNDS SECONDS OPS A_MODULE A_LABEL B_MODULE B_LABEL [FLOOR_READER CARD_READER]
+ *   p11bench run ROUNDS SECONDS OPS A_MODULE A_LABEL B_MODULE B_LABEL
  *                                       each round: every op in OPS (comma list, or "all") on A and
- *                                       B, order alternating per round, SECONDS per op and side;
- *                                       then SCardTransmit(GET CHALLENGE) on both readers (one
- *                                       window, alternating per APDU), and on the floor reader
- *                                       inside Begin/EndTransaction too.
+ *                                       B, order alternating per round, SECONDS per op and side.
  *                                       Prints "R<TAB>op<TAB>side<TAB>round<TAB>n<TAB>median_ns
  *                                       <TAB>t0_ns<TAB>t1_ns" (t0..t1: CLOCK_MONOTONIC span).
  *                                       P11BENCH_FIRST_ROUND=K numbers the rounds from K.
+ *   p11bench apdu SECONDS FLOOR_READER CARD_READER
+ *                                       one round (P11BENCH_FIRST_ROUND): SCardTransmit(GET
+ *                                       CHALLENGE) on both readers (one window, alternating per
+ *                                       APDU), then on the floor reader inside
+ *                                       Begin/EndTransaction; R lines as above.
  *   p11bench count MODULE LABEL OP     run OP twice, the second between P11BENCH-MARK and
  *                                       P11BENCH-END on stderr (to count APDUs in OpenSC's log)
  *   p11bench throughput MODULE LABEL OP SECONDS START_MS
@@ -350,21 +352,24 @@ static size_t measure(side_t *x, op_fn fn, double seconds, const char *op) {
 /* --- PC/SC --------------------------------------------------------------------------------- */
 
 typedef struct {
-  SCARDCONTEXT ctx;
   SCARDHANDLE card;
   const SCARD_IO_REQUEST *pci;
 } reader_t;
 
-static void open_reader(reader_t *r, const char *prefix) {
-  if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &r->ctx) != SCARD_S_SUCCESS)
-    die("SCardEstablishContext failed");
+/* Both readers are opened in one context: pcscd serves each context on a thread of its own, and
+ * at idle the scheduler keeps each thread on the CPU it last ran on (a wakee goes to its previous
+ * CPU when that one is idle). With a context per reader, the floor's pcscd thread and the card's
+ * could sit on different CPUs, and a hop to another CPU that has gone idle costs ~25-30 us on a
+ * 2-vCPU KVM guest: the per-pair difference then swung from 2 to 17 us between runs (10 runs,
+ * 2026-12-04) where one context gave 2.8-3.3 us every time. */
+static void open_reader(reader_t *r, SCARDCONTEXT ctx, const char *prefix) {
   char names[4096];
   DWORD len = sizeof names;
-  if (SCardListReaders(r->ctx, NULL, names, &len) != SCARD_S_SUCCESS) die("SCardListReaders failed");
+  if (SCardListReaders(ctx, NULL, names, &len) != SCARD_S_SUCCESS) die("SCardListReaders failed");
   for (char *p = names; *p; p += strlen(p) + 1) {
     if (strncmp(p, prefix, strlen(prefix)) == 0) {
       DWORD proto;
-      LONG rv = SCardConnect(r->ctx, p, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+      LONG rv = SCardConnect(ctx, p, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
                              &r->card, &proto);
       if (rv != SCARD_S_SUCCESS) die("SCardConnect(%s): 0x%lx", p, (unsigned long)rv);
       r->pci = proto == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
@@ -478,16 +483,37 @@ static void measure_apdu_pair(reader_t *f, reader_t *c, double seconds, int roun
   fflush(stdout);
 }
 
+/* P11BENCH_FIRST_ROUND: the number of the first round, when a script runs one round per call
+ * (it decides which side goes first, and is printed) */
+static int first_round_number(void) {
+  const char *fr = getenv("P11BENCH_FIRST_ROUND");
+  return fr ? atoi(fr) : 0;
+}
+
+/* One round of raw round trips: GET CHALLENGE to the floor and the card in one window, then to the
+ * floor inside Begin/EndTransaction. A call of its own, so that the script can pin vpcd-null and
+ * the card's server to one CPU for it and leave the PKCS#11 operations unpinned. */
+static int cmd_apdu(double seconds, const char *floor_reader, const char *card_reader) {
+  SCARDCONTEXT ctx;
+  if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) != SCARD_S_SUCCESS)
+    die("SCardEstablishContext failed");
+  reader_t rf, rc;
+  open_reader(&rf, ctx, floor_reader);
+  open_reader(&rc, ctx, card_reader);
+  int r = first_round_number();
+  measure_apdu_pair(&rf, &rc, seconds, r);
+  report("apdu-in-transaction", "floor", r, measure_apdu(&rf, seconds, 1));
+  SCardReleaseContext(ctx);
+  return 0;
+}
+
 static int cmd_run(int rounds, double seconds, char *ops, const char *pa, const char *la,
-                   const char *pb, const char *lb, const char *floor_reader, const char *card_reader) {
+                   const char *pb, const char *lb) {
   side_t a, b;
   open_side(&a, pa, la);
   open_side(&b, pb, lb);
   find_keys(&a);
   find_keys(&b);
-  reader_t rf = {0}, rc = {0};
-  if (floor_reader) open_reader(&rf, floor_reader);
-  if (card_reader) open_reader(&rc, card_reader);
   const char *names[NOPS];
   size_t nops = 0;
   if (strcmp(ops, "all") == 0) {
@@ -500,10 +526,7 @@ static int cmd_run(int rounds, double seconds, char *ops, const char *pa, const 
     measure(&a, op_named(names[i]), 0, names[i]);
     measure(&b, op_named(names[i]), 0, names[i]);
   }
-  /* P11BENCH_FIRST_ROUND: the number of the first round, when a script runs one round per call
-   * (it decides which side goes first, and is printed) */
-  const char *fr = getenv("P11BENCH_FIRST_ROUND");
-  int first_round = fr ? atoi(fr) : 0;
+  int first_round = first_round_number();
   for (int r = first_round; r < first_round + rounds; r++) {
     for (size_t i = 0; i < nops; i++) {
       op_fn fn = op_named(names[i]);
@@ -511,12 +534,6 @@ static int cmd_run(int rounds, double seconds, char *ops, const char *pa, const 
       report(names[i], first->name, r, measure(first, fn, seconds, names[i]));
       report(names[i], second->name, r, measure(second, fn, seconds, names[i]));
     }
-    if (floor_reader && card_reader) {
-      measure_apdu_pair(&rf, &rc, seconds, r);
-    } else if (floor_reader) {
-      report("apdu-get-challenge", "floor", r, measure_apdu(&rf, seconds, 0));
-    }
-    if (floor_reader) report("apdu-in-transaction", "floor", r, measure_apdu(&rf, seconds, 1));
   }
   a.f->C_Finalize(NULL);
   if (b.f != a.f) b.f->C_Finalize(NULL);
@@ -565,9 +582,9 @@ int main(int argc, char **argv) {
   SHA256(MSG, sizeof MSG, MSG_HASH);
   if (argc == 4 && strcmp(argv[1], "init") == 0) return cmd_init(argv[2], argv[3]);
   if (argc == 4 && strcmp(argv[1], "keys") == 0) return cmd_keys(argv[2], argv[3]);
-  if ((argc == 9 || argc == 11) && strcmp(argv[1], "run") == 0)
-    return cmd_run(atoi(argv[2]), atof(argv[3]), argv[4], argv[5], argv[6], argv[7], argv[8],
-                   argc == 11 ? argv[9] : NULL, argc == 11 ? argv[10] : NULL);
+  if (argc == 9 && strcmp(argv[1], "run") == 0)
+    return cmd_run(atoi(argv[2]), atof(argv[3]), argv[4], argv[5], argv[6], argv[7], argv[8]);
+  if (argc == 5 && strcmp(argv[1], "apdu") == 0) return cmd_apdu(atof(argv[2]), argv[3], argv[4]);
   if (argc == 5 && strcmp(argv[1], "count") == 0) return cmd_count(argv[2], argv[3], argv[4]);
   if (argc == 7 && strcmp(argv[1], "throughput") == 0)
     return cmd_throughput(argv[2], argv[3], argv[4], atof(argv[5]), atoll(argv[6]));

@@ -45,10 +45,14 @@ import jdk.net.ExtendedSocketOptions;
  * (larger than one segment) gets {@code TCP_QUICKACK} before each further read, so Nagle never
  * holds its tail.
  * Optionally it polls the socket for up to {@link Config#spin()} after each answer before blocking
- * again; that is off by default because, measured, it did not pay: the next command of a PKCS#11
- * operation comes 110-140 µs after an answer, and the wake-up a spin saves is a small part of
- * hsmkit's time (BENCHMARKS.md, "Idle and busy"). The spin is bounded per answer, so a card nobody
- * talks to costs no CPU either way.
+ * again, yielding the core between polls. That is off by default. Measured (BENCHMARKS.md, "Idle
+ * and busy"): on an idle machine a sleeping thread is woken slowly (a KVM guest whose idle vCPUs
+ * halt took ~25-30 µs per wake-up on another CPU), and a 200 µs spin halved ECDSA through OpenSC;
+ * but with one busy background loop the yield hands the core to that loop until the scheduler
+ * takes it back, and ECDSA took twice as long; spinning with {@code PAUSE} instead keeps pcscd off
+ * the core when it is woken there. A default must not be slower under load, so the spin is for
+ * machines that are mostly idle ({@code serve --spin-us 200}). It is bounded per answer, so a card
+ * nobody talks to costs no CPU either way.
  *
  * <p>Logging uses {@link System.Logger}: connections at INFO, retries at DEBUG, APDU headers and
  * status words at TRACE. APDU data never appears in a log: it carries PINs and keys.
@@ -309,9 +313,11 @@ public final class VpcdClient {
         }
       } else {
         long read = timeLog == null ? 0 : System.nanoTime();
-        command(frame, out);
+        byte[] response = answer(frame);
+        long answered = timeLog == null ? 0 : System.nanoTime();
+        send(out, response);
         if (timeLog != null) {
-          timeLog.record(frame[1] & 0xFF, read, System.nanoTime());
+          timeLog.record(frame[1] & 0xFF, read, answered, System.nanoTime());
         }
         awaitNextFrame(in);
       }
@@ -367,7 +373,8 @@ public final class VpcdClient {
     return false;
   }
 
-  private void command(byte[] apdu, OutputStream out) throws IOException {
+  /** The card's answer to one command APDU, always a frameable one. */
+  private byte[] answer(byte[] apdu) {
     byte[] response;
     try {
       response = card.process(apdu);
@@ -396,7 +403,7 @@ public final class VpcdClient {
           hex2(response[response.length - 1] & 0xFF),
           String.valueOf(response.length));
     }
-    send(out, response);
+    return response;
   }
 
   /** One frame in one write: vpcd must never see a length without its payload or vice versa. */

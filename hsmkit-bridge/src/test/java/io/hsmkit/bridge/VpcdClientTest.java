@@ -358,14 +358,16 @@ class VpcdClientTest {
     log.writeTo(file);
     List<String> lines = Files.readAllLines(file);
     assertThat(lines).hasSize(3); // a ring of 3: the oldest (the SELECT) was overwritten
-    assertThat(lines).extracting(l -> l.split(" ")[2]).containsExactly("84", "A4", "20");
+    assertThat(lines).extracting(l -> l.split(" ")[3]).containsExactly("84", "A4", "20");
     long previous = before;
     for (String line : lines) {
       String[] f = line.split(" ");
       long read = Long.parseLong(f[0]);
-      long written = Long.parseLong(f[1]);
+      long answered = Long.parseLong(f[1]);
+      long written = Long.parseLong(f[2]);
       assertThat(read).isGreaterThanOrEqualTo(previous);
-      assertThat(written).isGreaterThanOrEqualTo(read).isLessThanOrEqualTo(after);
+      assertThat(answered).isGreaterThanOrEqualTo(read);
+      assertThat(written).isGreaterThanOrEqualTo(answered).isLessThanOrEqualTo(after);
       previous = written;
     }
   }

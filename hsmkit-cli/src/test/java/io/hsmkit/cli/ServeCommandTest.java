@@ -119,7 +119,7 @@ class ServeCommandTest {
       }
     }
     assertThat(Files.readAllLines(times))
-        .extracting(l -> l.split(" ")[2])
+        .extracting(l -> l.split(" ")[3]) // read answered written INS
         .containsExactly("A4", "84");
     assertThat(Files.readString(stderr)).contains("hsmkit: 2 APDU times written to " + times);
   }

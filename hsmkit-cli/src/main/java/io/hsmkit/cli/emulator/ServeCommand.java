@@ -74,8 +74,9 @@ public final class ServeCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "After each answer, poll for the next APDU for up to N microseconds before sleeping"
-              + " (0 = off, at most 10000; default: ${DEFAULT-VALUE}: measured, it did not pay;"
-              + " BENCHMARKS.md). Costs CPU only while APDUs flow.")
+              + " (0 = off, at most 10000; default: ${DEFAULT-VALUE}). 200 makes a mostly idle"
+              + " machine faster and a busy one slower (BENCHMARKS.md). Costs CPU only while APDUs"
+              + " flow.")
   long spinMicros = VpcdClient.Config.DEFAULT_SPIN.toNanos() / 1000;
 
   @Option(
@@ -86,7 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
               + " and write the last 2 million to FILE when stopped.")
   Path apduTimes;
 
-  /** Entries kept by --apdu-times: about 34 MB, a long benchmark run's APDUs. */
+  /** Entries kept by --apdu-times: about 52 MB, a long benchmark run's APDUs. */
   private static final int APDU_TIMES_CAPACITY = 1 << 21;
 
   @Override
