@@ -360,8 +360,8 @@ typedef struct {
  * at idle the scheduler keeps each thread on the CPU it last ran on (a wakee goes to its previous
  * CPU when that one is idle). With a context per reader, the floor's pcscd thread and the card's
  * could sit on different CPUs, and a hop to another CPU that has gone idle costs ~25-30 us on a
- * 2-vCPU KVM guest: the per-pair difference then swung from 2 to 17 us between runs (10 runs,
- * 2026-12-04) where one context gave 2.8-3.3 us every time. */
+ * 2-vCPU KVM guest: the per-pair difference then swung from 2 to 17 us between runs (six runs
+ * each way, 2026-12-04) where one context gave 2.8-3.3 us every time. */
 static void open_reader(reader_t *r, SCARDCONTEXT ctx, const char *prefix) {
   char names[4096];
   DWORD len = sizeof names;
