@@ -47,10 +47,10 @@ import jdk.net.ExtendedSocketOptions;
  * Optionally it polls the socket for up to {@link Config#spin()} after each answer before blocking
  * again, yielding the core between polls. That is off by default. Measured (BENCHMARKS.md, "Idle
  * and busy"): on an idle machine a sleeping thread is woken slowly (a KVM guest whose idle vCPUs
- * halt took ~25-30 µs per wake-up on another CPU), and a 200 µs spin halved ECDSA through OpenSC;
- * but with one busy background loop the yield hands the core to that loop until the scheduler
- * takes it back, and ECDSA took twice as long; spinning with {@code PAUSE} instead keeps pcscd off
- * the core when it is woken there. A default must not be slower under load, so the spin is for
+ * halt took ~25-30 µs per wake-up on another CPU), and a 200 µs spin made ECDSA through OpenSC
+ * 1.2-1.8x faster; but with one busy background loop ECDSA took up to twice as long (the yield
+ * can hand the core to that loop); spinning with {@code PAUSE} instead keeps pcscd off the core
+ * when it is woken there. A default must not be slower under load, so the spin is for
  * machines that are mostly idle ({@code serve --spin-us 200}). It is bounded per answer, so a card
  * nobody talks to costs no CPU either way.
  *
