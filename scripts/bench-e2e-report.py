@@ -66,7 +66,7 @@ def serve_times(results_path, times_paths):
     for path in times_paths:
         for line in open(path, encoding="ascii"):
             f = line.split()  # read answered written INS (older files: read written INS)
-            entries.append((int(f[0]), int(f[-2]), int(f[1])))
+            entries.append((int(f[0]), int(f[1]), int(f[-2])))
     entries.sort()
     reads = [e[0] for e in entries]
     out = []
@@ -79,9 +79,9 @@ def serve_times(results_path, times_paths):
         span = entries[i:j]
         if not span:
             continue
-        serve = [b - a for a, b, _ in span]
-        work = [c - a for a, _, c in span]
-        gaps = [span[k + 1][0] - span[k][1] for k in range(len(span) - 1)]
+        serve = [written - read for read, _, written in span]
+        work = [answered - read for read, answered, _ in span]
+        gaps = [span[k + 1][0] - span[k][2] for k in range(len(span) - 1)]
         out.append("\t".join(["H", f[0], f[1], f[2], f[3], f[8], str(len(span)),
                               str(int(statistics.median(serve))),
                               str(int(quantile(gaps, 0.5))) if gaps else "nan",

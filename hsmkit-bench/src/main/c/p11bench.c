@@ -379,9 +379,9 @@ static void open_reader(reader_t *r, SCARDCONTEXT ctx, const char *prefix) {
   die("no reader %s", prefix);
 }
 
-/* GET CHALLENGE round trips; with transaction, each inside SCardBeginTransaction/EndTransaction as
- * OpenSC sends every command (two more pcscd round trips). */
-static size_t measure_apdu(reader_t *r, double seconds, int transaction) {
+/* GET CHALLENGE round trips, each inside SCardBeginTransaction/EndTransaction as OpenSC sends every
+ * command (two more pcscd round trips). The plain round trip is measured by measure_apdu_pair. */
+static size_t measure_apdu_in_transaction(reader_t *r, double seconds) {
   static const unsigned char get_challenge[] = {0x00, 0x84, 0x00, 0x00, 0x08};
   uint64_t budget = (uint64_t)(seconds * 1e9), spent = 0;
   size_t n = 0;
@@ -390,9 +390,9 @@ static size_t measure_apdu(reader_t *r, double seconds, int transaction) {
     unsigned char resp[258];
     DWORD len = sizeof resp;
     uint64_t t0 = now_ns();
-    if (transaction && SCardBeginTransaction(r->card) != SCARD_S_SUCCESS) die("SCardBeginTransaction failed");
+    if (SCardBeginTransaction(r->card) != SCARD_S_SUCCESS) die("SCardBeginTransaction failed");
     LONG rv = SCardTransmit(r->card, r->pci, get_challenge, sizeof get_challenge, NULL, resp, &len);
-    if (transaction && SCardEndTransaction(r->card, SCARD_LEAVE_CARD) != SCARD_S_SUCCESS) die("SCardEndTransaction failed");
+    if (SCardEndTransaction(r->card, SCARD_LEAVE_CARD) != SCARD_S_SUCCESS) die("SCardEndTransaction failed");
     uint64_t dt = now_ns() - t0;
     if (rv != SCARD_S_SUCCESS || len < 2 || resp[len - 2] != 0x90) die("SCardTransmit failed: 0x%lx", (unsigned long)rv);
     samples[n++] = dt;
@@ -502,7 +502,7 @@ static int cmd_apdu(double seconds, const char *floor_reader, const char *card_r
   open_reader(&rc, ctx, card_reader);
   int r = first_round_number();
   measure_apdu_pair(&rf, &rc, seconds, r);
-  report("apdu-in-transaction", "floor", r, measure_apdu(&rf, seconds, 1));
+  report("apdu-in-transaction", "floor", r, measure_apdu_in_transaction(&rf, seconds));
   SCardReleaseContext(ctx);
   return 0;
 }
